@@ -1,0 +1,58 @@
+# Texts the engine says itself, and the labels of quick-reply options.
+# Dialog texts are in dialogs.ftl. Variables: see dialogs/README.md.
+
+welcome = Hi! I'm { $shop_name }'s payment assistant. If something stopped you from paying your order (balance, password, verification code, a slow page, or you think you already paid), tell me in your own words and I'll help you finish it.
+help = I can help you finish paying your order: not enough balance, a forgotten password, a verification code that doesn't come, a slow or stuck page, a payment you think went through, having no payment method, or a friend paying for you. I can also answer questions about stock, combining orders, returns and cancelling. Type /human for a person, /lang zh for Chinese.
+clarify-ask = Sorry, I want to be sure I understood. Do you mean:
+opt-clarify-other = Something else
+clarify-other = Okay, could you tell me in a few words what is stopping the payment?
+reask = Sorry, I didn't quite get that.
+offer-human = I'm sorry I'm not understanding you well. Would you like to talk to a person from our customer service?
+offer-human-declined = Okay! Tell me in other words what happened when you tried to pay, and I'll do my best.
+handoff-start = { $cs_now ->
+    [open] I'm passing you to a person from { $shop_name }'s customer service; they'll reply here shortly. Meanwhile, feel free to write down anything that helps.
+   *[closed] I'm passing you to { $shop_name }'s customer service. They work { $cs_open }–{ $cs_close } and will reply here as soon as they're back.
+}
+handoff-released = You're back with the payment assistant. Anything else I can help you with?
+lang-switched = Sure, I'll answer in English from now on.
+empty-message = I didn't receive any text. Tell me what's stopping the payment and I'll help.
+unknown-command = I don't know that command. Try /help, /human, /lang en or /lang zh.
+
+## What a clarifying question offers (one per intent)
+intent-insufficient_balance = Not enough balance
+intent-forgot_password = Forgot my password
+intent-verification_failed = Verification code / check fails
+intent-slow_network = Page slow or stuck
+intent-thinks_paid = I think I already paid
+intent-no_payment_method = I don't know how to pay
+intent-friend_pay = A friend will pay
+intent-out_of_stock = Stock / sold out
+intent-combine_order = Add items, pay together
+intent-hesitant = Still thinking it over
+intent-cancel_order = Cancel the order
+intent-wrong_item = I ordered the wrong item
+intent-not_my_order = This isn't my order
+intent-will_pay = I'll pay
+intent-return_policy = Returns and guarantees
+intent-human_agent = Talk to a person
+intent-greeting = Just saying hello
+intent-thanks_bye = That's all, thanks
+intent-unknown = Something else
+
+## Quick-reply labels: opt-<slot>-<value>
+opt-payment_method-alipay = Alipay
+opt-payment_method-wechat = WeChat Pay
+opt-payment_method-bank_card = Bank card
+opt-payment_method-credit_card = Credit card
+opt-payment_method-paypal = PayPal
+opt-payment_method-apple_pay = Apple Pay
+opt-payment_method-other = Other
+opt-deducted-yes = Yes, money was taken
+opt-deducted-no = No, nothing was taken
+opt-cancel_reason-price = The price
+opt-cancel_reason-changed_mind = Changed my mind
+opt-cancel_reason-bought_elsewhere = Bought it elsewhere
+opt-cancel_reason-delivery_time = Delivery takes too long
+opt-cancel_reason-other = Something else
+opt-confirm-yes = Yes
+opt-confirm-no = No

@@ -1,0 +1,57 @@
+# 引擎自己说的话，以及快捷回复选项的文字。对话文本在 dialogs.ftl。变量见 dialogs/README.md。
+
+welcome = 亲，您好！我是{ $shop_name }的付款小助手。如果订单没付成功（余额不够、忘记密码、收不到验证码、页面卡住，或者觉得已经付过了），直接告诉我情况，我帮您搞定～
+help = 我可以帮您完成付款：余额不足、忘记密码、收不到验证码、页面卡顿、以为已经付了、不会付款，或者找朋友代付。也可以解答库存、合并付款、退换货和取消订单的问题。输入 /human 转人工，/lang en 切换英文。
+clarify-ask = 亲，我想确认一下您的意思，是下面哪种情况呢？
+opt-clarify-other = 都不是
+clarify-other = 好的，麻烦您简单说一下是什么原因没付成功呢？
+reask = 不好意思，我没太看明白～
+offer-human = 抱歉我没能理解您的意思。需要为您转接人工客服吗？
+offer-human-declined = 好的～您可以换个说法告诉我付款时遇到了什么情况，我尽力帮您。
+handoff-start = { $cs_now ->
+    [open] 正在为您转接{ $shop_name }的人工客服，客服会尽快在这里回复您。您也可以先把情况描述一下～
+   *[closed] 已为您转接{ $shop_name }的人工客服。客服工作时间是 { $cs_open }–{ $cs_close }，上班后会第一时间在这里回复您。
+}
+handoff-released = 亲，现在由付款小助手继续为您服务。还有什么可以帮您的吗？
+lang-switched = 好的，接下来我用中文和您沟通～
+empty-message = 亲，没有收到文字哦。告诉我是什么原因没付成功，我来帮您。
+unknown-command = 没有这个指令哦。可以试试 /help、/human、/lang en 或 /lang zh。
+
+## 澄清问题里的选项（每个意图一条）
+intent-insufficient_balance = 余额不足
+intent-forgot_password = 忘记密码
+intent-verification_failed = 验证码/验证失败
+intent-slow_network = 页面卡顿、网络慢
+intent-thinks_paid = 我好像已经付过了
+intent-no_payment_method = 不知道怎么付款
+intent-friend_pay = 让朋友代付
+intent-out_of_stock = 库存/没货了
+intent-combine_order = 凑单、一起付
+intent-hesitant = 还在考虑
+intent-cancel_order = 取消订单
+intent-wrong_item = 拍错了
+intent-not_my_order = 不是我的订单
+intent-will_pay = 我会付款
+intent-return_policy = 退换货与保障
+intent-human_agent = 转人工客服
+intent-greeting = 打个招呼
+intent-thanks_bye = 没事了，谢谢
+intent-unknown = 其他问题
+
+## 快捷回复：opt-<槽位>-<取值>
+opt-payment_method-alipay = 支付宝
+opt-payment_method-wechat = 微信支付
+opt-payment_method-bank_card = 银行卡
+opt-payment_method-credit_card = 信用卡
+opt-payment_method-paypal = PayPal
+opt-payment_method-apple_pay = Apple Pay
+opt-payment_method-other = 其他
+opt-deducted-yes = 扣了，钱已经扣了
+opt-deducted-no = 没扣钱
+opt-cancel_reason-price = 价格原因
+opt-cancel_reason-changed_mind = 不想要了
+opt-cancel_reason-bought_elsewhere = 在别家买了
+opt-cancel_reason-delivery_time = 发货太慢
+opt-cancel_reason-other = 其他原因
+opt-confirm-yes = 是
+opt-confirm-no = 否

@@ -1,0 +1,4 @@
+//! Channels: the edges buyers talk through. Each turns its own input into
+//! `Engine::handle` calls and shows the `Reply`; none reaches past the engine.
+
+pub mod console;

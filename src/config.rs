@@ -1,0 +1,196 @@
+//! The shop's configuration: facts the texts quote, CS hours, session and
+//! understanding settings, and optional paths to the shop's own dialogs and
+//! locales. Every field has a default, so paynudge runs with no file at all.
+
+use crate::error::Error;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub shop: Shop,
+    pub cs: CustomerService,
+    pub session: SessionSettings,
+    pub understanding: Understanding,
+    pub paths: Paths,
+}
+
+/// Shop facts quoted in the texts. Never hard-coded in a locale file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Shop {
+    pub name: String,
+    /// The name shown to Chinese-speaking buyers; `name` when empty.
+    pub name_zh: String,
+    pub currency: String,
+    pub return_days: u32,
+    pub free_shipping_threshold: u32,
+    /// Whether the shop buys shipping insurance (运费险) for its buyers.
+    pub shipping_insurance: bool,
+    /// Hours an unpaid order stays reserved before the platform closes it.
+    pub order_hold_hours: u32,
+    /// Hours a friend-pay (代付) request stays valid.
+    pub friend_pay_hours: u32,
+    pub bank_hotline_en: String,
+    pub bank_hotline_zh: String,
+}
+
+impl Default for Shop {
+    fn default() -> Self {
+        Shop {
+            name: "Paynudge Demo Shop".into(),
+            name_zh: "示例小店".into(),
+            currency: "¥".into(),
+            return_days: 7,
+            free_shipping_threshold: 99,
+            shipping_insurance: true,
+            order_hold_hours: 24,
+            friend_pay_hours: 24,
+            bank_hotline_en: "the service number on the back of your bank card".into(),
+            bank_hotline_zh: "银行卡背面的客服电话".into(),
+        }
+    }
+}
+
+/// When people answer, in the shop's local time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CustomerService {
+    pub open: String,
+    pub close: String,
+    /// The shop's offset from UTC in hours (e.g. 8 for China).
+    pub utc_offset_hours: i32,
+}
+
+impl Default for CustomerService {
+    fn default() -> Self {
+        CustomerService { open: "09:00".into(), close: "23:00".into(), utc_offset_hours: 8 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSettings {
+    /// Minutes without a message after which a dialog is forgotten (the
+    /// session keeps its language and owner).
+    pub idle_minutes: u32,
+    /// Turns of transcript kept for the agent who takes over.
+    pub transcript_turns: usize,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings { idle_minutes: 30, transcript_turns: 20 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Understanding {
+    /// Below this confidence the bot asks a clarifying question.
+    pub clarify_below: f32,
+    /// When the two likeliest intents are closer than this, the bot asks.
+    pub clarify_margin: f32,
+}
+
+impl Default for Understanding {
+    fn default() -> Self {
+        Understanding { clarify_below: 0.45, clarify_margin: 0.12 }
+    }
+}
+
+/// The shop's own copies of `dialogs/` and `locales/`, relative to the config
+/// file. Unset: the copies compiled into the binary.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Paths {
+    pub dialogs: Option<PathBuf>,
+    pub locales: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn parse(source: &str, origin: &Path) -> Result<Config, Error> {
+        let mut config: Config = toml::from_str(source).map_err(|e| Error::Config {
+            path: origin.to_path_buf(),
+            line: e.span().map(|s| line_of(source, s.start)),
+            message: e.message().to_string(),
+        })?;
+        let base = origin.parent().unwrap_or(Path::new("."));
+        for p in [&mut config.paths.dialogs, &mut config.paths.locales].into_iter().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        config.validate(origin)?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let source = std::fs::read_to_string(path).map_err(|e| Error::ConfigRead {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Config::parse(&source, path)
+    }
+
+    fn validate(&self, origin: &Path) -> Result<(), Error> {
+        let bad = |message: String| Error::Config { path: origin.to_path_buf(), line: None, message };
+        for (field, value) in [("cs.open", &self.cs.open), ("cs.close", &self.cs.close)] {
+            if parse_hhmm(value).is_none() {
+                return Err(bad(format!("{field} = {value:?} is not a time; write it as \"HH:MM\"")));
+            }
+        }
+        if !(-12..=14).contains(&self.cs.utc_offset_hours) {
+            return Err(bad("cs.utc_offset_hours must be between -12 and 14".into()));
+        }
+        let u = &self.understanding;
+        if !(0.0..=1.0).contains(&u.clarify_below) || !(0.0..=1.0).contains(&u.clarify_margin) {
+            return Err(bad("understanding.clarify_below and clarify_margin must be between 0 and 1".into()));
+        }
+        if self.session.transcript_turns == 0 || self.session.transcript_turns > 200 {
+            return Err(bad("session.transcript_turns must be between 1 and 200".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Minutes after midnight of an "HH:MM" time.
+pub fn parse_hhmm(value: &str) -> Option<u32> {
+    let (h, m) = value.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = Config::parse("", Path::new("x.toml")).unwrap();
+        assert_eq!(c.shop.return_days, 7);
+    }
+
+    #[test]
+    fn the_example_config_parses() {
+        let c = Config::parse(include_str!("../paynudge.example.toml"), Path::new("paynudge.example.toml")).unwrap();
+        assert!(!c.shop.name.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = Config::parse("[shop]\nreturn_days = \"seven\"\n", Path::new("shop.toml")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("shop.toml:2:"), "{text}");
+        let err = Config::parse("[shop]\nretrun_days = 7\n", Path::new("shop.toml")).unwrap_err();
+        assert!(err.to_string().contains("retrun_days"), "{err}");
+        let err = Config::parse("[cs]\nopen = \"9am\"\n", Path::new("shop.toml")).unwrap_err();
+        assert!(err.to_string().contains("HH:MM"), "{err}");
+    }
+}

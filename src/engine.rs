@@ -1,0 +1,614 @@
+//! The conversation engine: one buyer message in, the bot's replies out.
+//!
+//! Channels (console, Telegram) call [`Engine::handle`] with a user id and the
+//! text, and show the [`Reply`] once it returns, which is after the session's
+//! new state is durable. The engine knows nothing of any channel.
+
+use crate::config::{Config, parse_hhmm};
+use crate::content::Content;
+use crate::dialog::{SlotKind, Target, option_key};
+use crate::error::Error;
+use crate::intent::Intent;
+use crate::lang::{self, Lang};
+use crate::nlu::{Classifier, Prediction, normalize::normalize};
+use crate::session::{DialogState, Owner, Session, Speaker, UserId};
+use crate::store::{Commit, SessionStore, wait_durable};
+use chrono::{DateTime, Utc};
+use fluent_bundle::FluentArgs;
+use serde::Serialize;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+/// Messages longer than this are cut before anything else happens: nobody
+/// types 16 KB into a chat, and the cap bounds the work a message can cause.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+/// Misses in a row (not understood) after which the bot offers a person.
+const MISSES_BEFORE_HUMAN: u8 = 2;
+
+/// Dialog hops one message may cause (a guard; validation rejects loops).
+const MAX_HOPS: usize = 32;
+
+/// A quick-reply option: `value` is what a tap sends back, `label` what it shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuickReply {
+    pub value: String,
+    pub label: String,
+}
+
+/// What the bot answers to one message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reply {
+    pub user: String,
+    pub lang: Lang,
+    /// The intent the engine acted on (for an answer to a dialog's question,
+    /// that dialog's intent).
+    pub intent: Intent,
+    /// Rounded to three decimals.
+    pub confidence: f64,
+    /// `idle`, `<intent>/<step>`, `clarify`, `offer_human` or `handoff`.
+    pub state: String,
+    pub replies: Vec<String>,
+    pub options: Vec<QuickReply>,
+    /// The session is with customer service (the bot stays silent).
+    pub handoff: bool,
+}
+
+pub struct Engine {
+    config: Config,
+    content: Content,
+    classifier: Arc<Classifier>,
+    store: Arc<dyn SessionStore>,
+    /// A buyer's turns never interleave: load-modify-save holds the buyer's
+    /// shard lock (std mutex: never held across an await). Sharded so that
+    /// different buyers rarely wait on each other.
+    locks: Box<[Mutex<()>]>,
+}
+
+/// The reply being built for one message.
+struct Turn<'a> {
+    session: &'a mut Session,
+    now: DateTime<Utc>,
+    normalized: String,
+    say: Vec<String>,
+    options: Vec<(String, String)>,
+    intent: Intent,
+    confidence: f32,
+}
+
+impl Turn<'_> {
+    fn say(&mut self, key: impl Into<String>) {
+        self.say.push(key.into());
+    }
+}
+
+impl Engine {
+    pub fn new(config: Config, content: Content, classifier: Arc<Classifier>, store: Arc<dyn SessionStore>) -> Engine {
+        let locks = (0..256).map(|_| Mutex::new(())).collect();
+        Engine { config, content, classifier, store, locks }
+    }
+
+    pub fn store(&self) -> &dyn SessionStore {
+        &*self.store
+    }
+
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// Handles one buyer message and returns once the new session state is durable.
+    pub async fn handle(&self, user: &UserId, text: &str, now: DateTime<Utc>) -> Result<Reply, Error> {
+        let (reply, commit) = self.turn(user, text, now)?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// Hands a session back to the bot (the agent is done). Returns what the
+    /// buyer should be told.
+    pub async fn release(&self, user: &UserId, now: DateTime<Utc>) -> Result<Reply, Error> {
+        let (reply, commit) = self.with_session(user, now, |engine, t| {
+            t.session.owner = Owner::Bot;
+            t.session.state = DialogState::Idle;
+            t.session.misses = 0;
+            t.say("handoff-released");
+            t.intent = Intent::Greeting;
+            let _ = engine;
+        })?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// The text-only start of a conversation (`/start` and the console banner).
+    pub fn welcome(&self, lang: Lang, now: DateTime<Utc>) -> String {
+        let mut session = Session::default();
+        session.lang = lang;
+        self.render(&session, now, "welcome")
+    }
+
+    /// The synchronous part of a turn: everything but waiting for the flush.
+    pub fn turn(&self, user: &UserId, text: &str, now: DateTime<Utc>) -> Result<(Reply, Commit), Error> {
+        let text = cut(text);
+        self.with_session(user, now, |engine, t| engine.respond(t, text))
+    }
+
+    fn with_session(
+        &self,
+        user: &UserId,
+        now: DateTime<Utc>,
+        act: impl FnOnce(&Engine, &mut Turn<'_>),
+    ) -> Result<(Reply, Commit), Error> {
+        let _guard = self.lock_for(user);
+        let mut session = self.store.load(user)?.unwrap_or_else(|| Session::new(user.clone(), now.timestamp()));
+        self.expire_if_idle(&mut session, now);
+        let mut turn = Turn {
+            session: &mut session,
+            now,
+            normalized: String::new(),
+            say: Vec::new(),
+            options: Vec::new(),
+            intent: Intent::Unknown,
+            confidence: 0.0,
+        };
+        act(self, &mut turn);
+        let reply = self.finish(turn);
+        if !reply.replies.is_empty() {
+            let keep = self.config.session.transcript_turns;
+            session.record(Speaker::Bot, &reply.replies.join("\n"), now.timestamp(), keep);
+        }
+        session.updated_at = now.timestamp();
+        let commit = self.store.save(&session)?;
+        Ok((reply, commit))
+    }
+
+    fn lock_for(&self, user: &UserId) -> std::sync::MutexGuard<'_, ()> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        user.hash(&mut h);
+        let shard = &self.locks[(h.finish() % self.locks.len() as u64) as usize];
+        shard.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A dialog left alone too long is forgotten; language and owner stay.
+    fn expire_if_idle(&self, session: &mut Session, now: DateTime<Utc>) {
+        let idle = i64::from(self.config.session.idle_minutes) * 60;
+        if session.updated_at > 0 && now.timestamp() - session.updated_at > idle {
+            session.state = DialogState::Idle;
+            session.misses = 0;
+            self.clear_slots(session, false);
+        }
+    }
+
+    fn clear_slots(&self, session: &mut Session, keep_sticky: bool) {
+        let slots = &self.content.flows.slots;
+        session.slots.retain(|name, _| keep_sticky && slots.get(name).is_some_and(|s| s.sticky));
+    }
+
+    fn respond(&self, t: &mut Turn<'_>, text: &str) {
+        let keep = self.config.session.transcript_turns;
+        let now = t.now.timestamp();
+        if text.trim().is_empty() {
+            t.say("empty-message");
+            self.repeat_question(t);
+            return;
+        }
+        t.session.record(Speaker::Buyer, text, now, keep);
+        t.normalized = normalize(text);
+        let detected = lang::detect(text);
+
+        if let Some(command) = text.trim().strip_prefix('/') {
+            return self.command(t, command);
+        }
+        if let Some(lang) = self.classifier.lexicon().requested_lang(&t.normalized) {
+            return self.switch_lang(t, lang);
+        }
+        if let (false, Some(lang)) = (t.session.lang_pinned, detected) {
+            t.session.lang = lang;
+        }
+        if !t.session.with_bot() {
+            // A person owns the conversation: the bot stays silent.
+            return;
+        }
+        let prediction = self.classifier.classify_normalized(&t.normalized, detected);
+        t.intent = prediction.intent;
+        t.confidence = prediction.confidence;
+        if prediction.intent == Intent::HumanAgent && (prediction.by_rule || self.confident(&prediction)) {
+            return self.hand_off(t);
+        }
+        match t.session.state.clone() {
+            DialogState::Idle => self.fresh(t, &prediction),
+            DialogState::Asking { intent, step } => self.answer(t, &prediction, intent, &step, text),
+            DialogState::Clarifying { options } => self.clarified(t, &prediction, &options, text),
+            DialogState::OfferingHuman => self.human_offered(t, &prediction, text),
+        }
+    }
+
+    fn command(&self, t: &mut Turn<'_>, command: &str) {
+        let mut words = command.split_whitespace();
+        let name = words.next().unwrap_or("").split('@').next().unwrap_or("").to_ascii_lowercase();
+        t.confidence = 1.0;
+        match name.as_str() {
+            "start" => {
+                t.intent = Intent::Greeting;
+                if t.session.with_bot() {
+                    t.say("welcome");
+                }
+            }
+            "help" => {
+                t.intent = Intent::Greeting;
+                t.say("help");
+                self.repeat_question(t);
+            }
+            "lang" => match words.next().map(str::parse::<Lang>) {
+                Some(Ok(lang)) => self.switch_lang(t, lang),
+                _ => t.say("unknown-command"),
+            },
+            "human" | "agent" => {
+                t.intent = Intent::HumanAgent;
+                if t.session.with_bot() {
+                    self.hand_off(t);
+                }
+            }
+            _ => t.say("unknown-command"),
+        }
+    }
+
+    fn switch_lang(&self, t: &mut Turn<'_>, lang: Lang) {
+        t.session.lang = lang;
+        t.session.lang_pinned = true;
+        t.confidence = 1.0;
+        t.say("lang-switched");
+        if t.session.with_bot() {
+            self.repeat_question(t);
+        }
+    }
+
+    /// Sure enough to act without asking.
+    fn confident(&self, p: &Prediction) -> bool {
+        let u = &self.config.understanding;
+        let [(_, first), (_, second)] = p.candidates;
+        p.by_rule || (first >= u.clarify_below && first - second >= u.clarify_margin)
+    }
+
+    /// A message outside any pending question.
+    fn fresh(&self, t: &mut Turn<'_>, p: &Prediction) {
+        if self.confident(p) && p.intent != Intent::Unknown {
+            return self.start(t, p.intent);
+        }
+        if self.missed(t) {
+            return;
+        }
+        let options: Vec<Intent> = p
+            .candidates
+            .iter()
+            .map(|(i, _)| *i)
+            .filter(|i| !matches!(i, Intent::Unknown | Intent::HumanAgent))
+            .collect();
+        if self.confident(p) || options.is_empty() {
+            // Clearly out of scope: say what the bot can do.
+            self.enter_dialog(t, Intent::Unknown);
+            t.session.misses = t.session.misses.max(1);
+            return;
+        }
+        self.ask_clarifying(t, options);
+    }
+
+    /// Counts a miss; after the second in a row offers a person and returns true.
+    fn missed(&self, t: &mut Turn<'_>) -> bool {
+        t.session.misses = t.session.misses.saturating_add(1);
+        if t.session.misses >= MISSES_BEFORE_HUMAN {
+            t.session.state = DialogState::OfferingHuman;
+            t.say("offer-human");
+            self.offer_yes_no(t);
+            return true;
+        }
+        false
+    }
+
+    fn ask_clarifying(&self, t: &mut Turn<'_>, options: Vec<Intent>) {
+        t.say("clarify-ask");
+        for intent in &options {
+            t.options.push((intent.label().to_string(), format!("intent-{intent}")));
+        }
+        t.options.push(("other".into(), "opt-clarify-other".into()));
+        t.session.state = DialogState::Clarifying { options };
+    }
+
+    fn offer_yes_no(&self, t: &mut Turn<'_>) {
+        for v in ["yes", "no"] {
+            t.options.push((v.into(), option_key("confirm", v)));
+        }
+    }
+
+    /// The buyer's message while a dialog step waits for an answer.
+    fn answer(&self, t: &mut Turn<'_>, p: &Prediction, intent: Intent, step_id: &str, text: &str) {
+        let Some((dialog, index)) =
+            self.content.flows.dialog(intent).and_then(|d| d.step_index(step_id).map(|i| (d, i)))
+        else {
+            // The dialog changed since this session was saved: start afresh.
+            t.session.state = DialogState::Idle;
+            return self.fresh(t, p);
+        };
+        let step = &dialog.steps[index];
+        let Some(slot) = step.slot.as_deref().and_then(|s| self.content.flows.slots.get(s)) else {
+            t.session.state = DialogState::Idle;
+            return self.fresh(t, p);
+        };
+        let picked = self.pick(t, text, &step.options, &slot.name).map(|i| step.options[i].clone());
+        let value = picked.or_else(|| match slot.kind {
+            SlotKind::YesNo => self
+                .classifier
+                .lexicon()
+                .yes_no(&t.normalized)
+                .map(|yes| if yes { "yes" } else { "no" }.to_string())
+                .or_else(|| slot.find_in(&t.normalized).map(str::to_string)),
+            SlotKind::Choice => slot
+                .find_in(&t.normalized)
+                .filter(|v| step.options.iter().any(|o| o == v))
+                .map(str::to_string),
+            SlotKind::Text => Some(text.trim().chars().take(200).collect()),
+        });
+        let long = t.normalized.split_whitespace().count() > 4 || t.normalized.chars().count() > 12;
+        let other_topic = self.confident(p) && p.intent.is_payment_intent() && p.intent != intent;
+        if other_topic && (value.is_none() || long || slot.kind == SlotKind::Text) {
+            return self.start(t, p.intent);
+        }
+        if let Some(value) = value {
+            t.intent = intent;
+            t.confidence = 1.0;
+            t.session.misses = 0;
+            t.session.slots.insert(slot.name.clone(), value.clone());
+            return self.follow(t, intent, step.next.route(Some(&value)));
+        }
+        if self.confident(p) && p.intent != Intent::Unknown {
+            return self.start(t, p.intent);
+        }
+        if !self.missed(t) {
+            t.say("reask");
+            self.repeat_question(t);
+        }
+    }
+
+    /// The buyer's answer to "did you mean A or B?".
+    fn clarified(&self, t: &mut Turn<'_>, p: &Prediction, options: &[Intent], text: &str) {
+        let values: Vec<String> = options.iter().map(|i| i.label().to_string()).chain(["other".to_string()]).collect();
+        match self.pick(t, text, &values, "").map(|i| values[i].as_str()) {
+            Some("other") => {
+                t.session.state = DialogState::Idle;
+                t.say("clarify-other");
+            }
+            Some(label) => {
+                if let Ok(intent) = label.parse::<Intent>() {
+                    t.confidence = 1.0;
+                    self.start(t, intent);
+                }
+            }
+            None if self.confident(p) && p.intent != Intent::Unknown => self.start(t, p.intent),
+            None => {
+                if !self.missed(t) {
+                    t.say("reask");
+                    self.repeat_question(t);
+                }
+            }
+        }
+    }
+
+    /// The buyer's answer to "shall I get you a person?".
+    fn human_offered(&self, t: &mut Turn<'_>, p: &Prediction, text: &str) {
+        let values = ["yes".to_string(), "no".to_string()];
+        let answer = self
+            .pick(t, text, &values, "confirm")
+            .map(|i| i == 0)
+            .or_else(|| self.classifier.lexicon().yes_no(&t.normalized));
+        match answer {
+            Some(true) => self.hand_off(t),
+            Some(false) => {
+                t.session.state = DialogState::Idle;
+                t.session.misses = 0;
+                t.say("offer-human-declined");
+            }
+            None if self.confident(p) && p.intent != Intent::Unknown => self.start(t, p.intent),
+            None => {
+                t.say("reask");
+                self.repeat_question(t);
+            }
+        }
+    }
+
+    /// Which option the buyer chose: its number, its value (a tap), or its
+    /// label in either language.
+    fn pick(&self, t: &Turn<'_>, text: &str, values: &[String], slot: &str) -> Option<usize> {
+        let trimmed = text.trim().trim_matches(|c: char| !c.is_alphanumeric());
+        if let Ok(n) = trimmed.parse::<usize>() {
+            return (1..=values.len()).contains(&n).then(|| n - 1);
+        }
+        let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
+        values.iter().position(|v| {
+            let key = if slot.is_empty() {
+                if v == "other" { "opt-clarify-other".to_string() } else { format!("intent-{v}") }
+            } else {
+                option_key(slot, v)
+            };
+            v == wanted
+                || Lang::ALL.iter().any(|l| {
+                    let label = normalize(&self.render_in(*l, t.session, t.now, &key));
+                    label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
+                })
+        })
+    }
+
+    /// Starts the dialog for `intent` from the current message.
+    fn start(&self, t: &mut Turn<'_>, intent: Intent) {
+        t.intent = intent;
+        t.session.misses = 0;
+        if intent == Intent::HumanAgent {
+            return self.hand_off(t);
+        }
+        self.clear_slots(t.session, true);
+        for slot in self.content.flows.slots.values().filter(|s| s.from_message) {
+            if let Some(value) = slot.find_in(&t.normalized) {
+                t.session.slots.insert(slot.name.clone(), value.to_string());
+            }
+        }
+        self.enter_dialog(t, intent);
+    }
+
+    fn enter_dialog(&self, t: &mut Turn<'_>, intent: Intent) {
+        t.session.saw(intent);
+        match self.content.flows.dialog(intent) {
+            Some(dialog) => self.follow(t, intent, Target::Step(dialog.start)),
+            None => self.hand_off(t),
+        }
+    }
+
+    /// Walks from `target` until a step asks something or the dialog ends.
+    fn follow(&self, t: &mut Turn<'_>, mut intent: Intent, mut target: Target) {
+        for _ in 0..MAX_HOPS {
+            let Some(dialog) = self.content.flows.dialog(intent) else { break };
+            match target {
+                Target::End => break,
+                Target::Human => return self.hand_off(t),
+                Target::Dialog(next) => {
+                    intent = next;
+                    t.session.saw(next);
+                    target = match self.content.flows.dialog(next) {
+                        Some(d) => Target::Step(d.start),
+                        None => Target::End,
+                    };
+                }
+                Target::Step(index) => {
+                    let step = &dialog.steps[index];
+                    t.say.extend(step.say.iter().cloned());
+                    let (Some(ask), Some(slot)) = (&step.ask, &step.slot) else {
+                        target = step.next.route(None);
+                        continue;
+                    };
+                    let prefilled = self.content.flows.slots.get(slot).is_some_and(|s| s.from_message);
+                    match t.session.slots.get(slot) {
+                        Some(value) if prefilled => {
+                            target = step.next.route(Some(&value.clone()));
+                        }
+                        _ => {
+                            t.session.slots.remove(slot);
+                            t.say(ask.clone());
+                            t.options = step.options.iter().map(|v| (v.clone(), option_key(slot, v))).collect();
+                            t.session.state = DialogState::Asking { intent, step: step.id.clone() };
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        t.session.state = DialogState::Idle;
+    }
+
+    /// Repeats the pending question (after a language switch, /help, a miss).
+    fn repeat_question(&self, t: &mut Turn<'_>) {
+        match t.session.state.clone() {
+            DialogState::Asking { intent, step } => {
+                let Some(dialog) = self.content.flows.dialog(intent) else { return };
+                let Some(step) = dialog.step_index(&step).map(|i| &dialog.steps[i]) else { return };
+                if let (Some(ask), Some(slot)) = (&step.ask, &step.slot) {
+                    t.say(ask.clone());
+                    t.options = step.options.iter().map(|v| (v.clone(), option_key(slot, v))).collect();
+                }
+            }
+            DialogState::Clarifying { options } => self.ask_clarifying(t, options),
+            DialogState::OfferingHuman => {
+                t.say("offer-human");
+                self.offer_yes_no(t);
+            }
+            DialogState::Idle => {}
+        }
+    }
+
+    fn hand_off(&self, t: &mut Turn<'_>) {
+        t.intent = Intent::HumanAgent;
+        t.session.saw(Intent::HumanAgent);
+        t.session.owner = Owner::WaitingForAgent;
+        t.session.state = DialogState::Idle;
+        t.session.misses = 0;
+        t.options.clear();
+        t.say("handoff-start");
+    }
+
+    fn finish(&self, t: Turn<'_>) -> Reply {
+        let s = &*t.session;
+        let replies = t.say.iter().map(|k| self.render(s, t.now, k)).collect();
+        let options = t
+            .options
+            .iter()
+            .map(|(value, key)| QuickReply { value: value.clone(), label: self.render(s, t.now, key) })
+            .collect();
+        let state = match (&s.owner, &s.state) {
+            (Owner::WaitingForAgent | Owner::Agent { .. }, _) => "handoff".to_string(),
+            (_, DialogState::Idle) => "idle".to_string(),
+            (_, DialogState::Asking { intent, step }) => format!("{intent}/{step}"),
+            (_, DialogState::Clarifying { .. }) => "clarify".to_string(),
+            (_, DialogState::OfferingHuman) => "offer_human".to_string(),
+        };
+        Reply {
+            user: s.user.to_string(),
+            lang: s.lang,
+            intent: t.intent,
+            confidence: (f64::from(t.confidence) * 1000.0).round() / 1000.0,
+            state,
+            replies,
+            options,
+            handoff: !s.with_bot(),
+        }
+    }
+
+    fn render(&self, session: &Session, now: DateTime<Utc>, key: &str) -> String {
+        self.render_in(session.lang, session, now, key)
+    }
+
+    fn render_in(&self, lang: Lang, session: &Session, now: DateTime<Utc>, key: &str) -> String {
+        let shop = &self.config.shop;
+        let cs = &self.config.cs;
+        let mut args = FluentArgs::new();
+        let name = match lang {
+            Lang::Zh if !shop.name_zh.is_empty() => &shop.name_zh,
+            _ => &shop.name,
+        };
+        args.set("shop_name", name.clone());
+        args.set("return_days", shop.return_days);
+        args.set("free_shipping_threshold", shop.free_shipping_threshold);
+        args.set("currency", shop.currency.clone());
+        args.set("shipping_insurance", if shop.shipping_insurance { "yes" } else { "no" });
+        args.set("order_hold_hours", shop.order_hold_hours);
+        args.set("friend_pay_hours", shop.friend_pay_hours);
+        args.set("cs_open", cs.open.clone());
+        args.set("cs_close", cs.close.clone());
+        args.set("cs_now", if self.cs_open_at(now) { "open" } else { "closed" });
+        let hotline = match lang {
+            Lang::En => &shop.bank_hotline_en,
+            Lang::Zh => &shop.bank_hotline_zh,
+        };
+        args.set("bank_hotline", hotline.clone());
+        for name in self.content.flows.slots.keys() {
+            let value = session.slots.get(name).cloned().unwrap_or_else(|| "none".to_string());
+            args.set(name.clone(), value);
+        }
+        self.content.locales.text(lang, key, &args)
+    }
+
+    /// Whether customer service is working at `now` (shop local time).
+    pub fn cs_open_at(&self, now: DateTime<Utc>) -> bool {
+        let cs = &self.config.cs;
+        let (Some(open), Some(close)) = (parse_hhmm(&cs.open), parse_hhmm(&cs.close)) else { return true };
+        let local = (now.timestamp() + i64::from(cs.utc_offset_hours) * 3600).rem_euclid(86_400) / 60;
+        let local = local as u32;
+        if open <= close { (open..close).contains(&local) } else { local >= open || local < close }
+    }
+}
+
+/// The first `MAX_MESSAGE_BYTES` of `text`, cut at a character boundary.
+fn cut(text: &str) -> &str {
+    if text.len() <= MAX_MESSAGE_BYTES {
+        return text;
+    }
+    let mut end = MAX_MESSAGE_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

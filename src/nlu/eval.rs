@@ -1,0 +1,94 @@
+//! Measuring the classifier: macro-F1 per language and how often an
+//! out-of-scope message is taken for a payment intent.
+
+use super::{Classifier, Example};
+use crate::intent::Intent;
+use crate::lang::Lang;
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct LangReport {
+    pub lang: Lang,
+    pub examples: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    /// `unknown` examples classified as a payment intent, as a share of all
+    /// `unknown` examples (0 when there are none).
+    pub unknown_false_accept: f64,
+    /// F1 per intent that occurs in the examples.
+    pub per_intent: Vec<(Intent, f64)>,
+    /// (expected, got, text) for each mistake.
+    pub mistakes: Vec<(Intent, Intent, String)>,
+}
+
+/// Classifies `examples` and reports per language.
+pub fn evaluate(classifier: &Classifier, examples: &[Example]) -> Vec<LangReport> {
+    Lang::ALL
+        .iter()
+        .filter_map(|lang| {
+            let subset: Vec<&Example> = examples.iter().filter(|e| e.lang == *lang).collect();
+            (!subset.is_empty()).then(|| report(classifier, *lang, &subset))
+        })
+        .collect()
+}
+
+fn report(classifier: &Classifier, lang: Lang, examples: &[&Example]) -> LangReport {
+    let n = Intent::ALL.len();
+    let mut tp = vec![0usize; n];
+    let mut fp = vec![0usize; n];
+    let mut fneg = vec![0usize; n];
+    let mut present = vec![false; n];
+    let (mut correct, mut unknowns, mut accepted) = (0usize, 0usize, 0usize);
+    let mut mistakes = Vec::new();
+    for ex in examples {
+        let got = classifier.classify(&ex.text).intent;
+        present[ex.intent.index()] = true;
+        if got == ex.intent {
+            correct += 1;
+            tp[got.index()] += 1;
+        } else {
+            fp[got.index()] += 1;
+            fneg[ex.intent.index()] += 1;
+            mistakes.push((ex.intent, got, ex.text.clone()));
+        }
+        if ex.intent == Intent::Unknown {
+            unknowns += 1;
+            if got.is_payment_intent() {
+                accepted += 1;
+            }
+        }
+    }
+    let per_intent: Vec<(Intent, f64)> = Intent::ALL
+        .iter()
+        .filter(|i| present[i.index()])
+        .map(|i| {
+            let k = i.index();
+            let denom = 2 * tp[k] + fp[k] + fneg[k];
+            (*i, if denom == 0 { 0.0 } else { 2.0 * tp[k] as f64 / denom as f64 })
+        })
+        .collect();
+    let macro_f1 = per_intent.iter().map(|(_, f)| f).sum::<f64>() / per_intent.len().max(1) as f64;
+    LangReport {
+        lang,
+        examples: examples.len(),
+        accuracy: correct as f64 / examples.len().max(1) as f64,
+        macro_f1,
+        unknown_false_accept: if unknowns == 0 { 0.0 } else { accepted as f64 / unknowns as f64 },
+        per_intent,
+        mistakes,
+    }
+}
+
+impl fmt::Display for LangReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} examples, macro-F1 {:.3}, accuracy {:.3}, unknown taken as a payment intent {:.1}%",
+            self.lang,
+            self.examples,
+            self.macro_f1,
+            self.accuracy,
+            self.unknown_false_accept * 100.0
+        )
+    }
+}

@@ -1,0 +1,190 @@
+//! The hand-written half of understanding: concepts, negation, decisive rules
+//! and language-switch phrases, loaded from `data/lexicon.toml`.
+
+use crate::intent::Intent;
+use crate::lang::Lang;
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    concepts: BTreeMap<String, String>,
+    negation: NegationFile,
+    rules: Vec<RuleFile>,
+    lang_switch: BTreeMap<String, String>,
+    answers: AnswersFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    sure: String,
+    no: String,
+    yes: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NegationFile {
+    clause_split: String,
+    fine: String,
+    problem: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    intent: String,
+    pattern: String,
+}
+
+/// Compiled lexicon. Every pattern is case-insensitive and runs on normalised text.
+pub struct Lexicon {
+    pub concept_names: Vec<String>,
+    pub concepts: RegexSet,
+    pub clause_split: Regex,
+    pub fine: Regex,
+    pub problem: Regex,
+    pub rules: Vec<(Intent, Regex)>,
+    pub lang_switch: Vec<(Lang, Regex)>,
+    /// Yes/no answers, in the order they are tried: sure-yes, no, yes.
+    answers: [(bool, Regex); 3],
+}
+
+fn compile(what: &str, pattern: &str) -> Result<Regex, String> {
+    Regex::new(&format!("(?i){pattern}")).map_err(|e| format!("{what}: {e}"))
+}
+
+impl Lexicon {
+    pub fn parse(source: &str) -> Result<Lexicon, String> {
+        let file: LexiconFile = toml::from_str(source).map_err(|e| e.to_string())?;
+        let concept_names: Vec<String> = file.concepts.keys().cloned().collect();
+        let concepts = RegexSet::new(file.concepts.values().map(|p| format!("(?i){p}")))
+            .map_err(|e| format!("concepts: {e}"))?;
+        let rules = file
+            .rules
+            .iter()
+            .map(|r| {
+                let intent = r.intent.parse::<Intent>()?;
+                Ok((intent, compile(&format!("rule for {}", r.intent), &r.pattern)?))
+            })
+            .collect::<Result<_, String>>()?;
+        let lang_switch = file
+            .lang_switch
+            .iter()
+            .map(|(lang, p)| Ok((lang.parse::<Lang>()?, compile(&format!("lang_switch.{lang}"), p)?)))
+            .collect::<Result<_, String>>()?;
+        Ok(Lexicon {
+            concept_names,
+            concepts,
+            clause_split: compile("negation.clause_split", &file.negation.clause_split)?,
+            fine: compile("negation.fine", &file.negation.fine)?,
+            problem: compile("negation.problem", &file.negation.problem)?,
+            rules,
+            lang_switch,
+            answers: [
+                (true, compile("answers.sure", &file.answers.sure)?),
+                (false, compile("answers.no", &file.answers.no)?),
+                (true, compile("answers.yes", &file.answers.yes)?),
+            ],
+        })
+    }
+
+    /// The shipped lexicon.
+    pub fn builtin() -> Lexicon {
+        Lexicon::parse(include_str!("data/lexicon.toml"))
+            .unwrap_or_else(|e| unreachable!("the built-in lexicon is checked by tests: {e}"))
+    }
+
+    /// The intent a decisive rule assigns to `normalized`, if any.
+    pub fn decisive(&self, normalized: &str) -> Option<Intent> {
+        self.rules
+            .iter()
+            .find(|(_, re)| re.is_match(normalized))
+            .map(|(intent, _)| *intent)
+    }
+
+    /// The language the buyer asks to be answered in, if the message asks.
+    pub fn requested_lang(&self, normalized: &str) -> Option<Lang> {
+        self.lang_switch
+            .iter()
+            .find(|(_, re)| re.is_match(normalized))
+            .map(|(lang, _)| *lang)
+    }
+
+    /// Reads a short answer to a yes/no question: `Some(true)` for yes.
+    pub fn yes_no(&self, normalized: &str) -> Option<bool> {
+        self.answers
+            .iter()
+            .find(|(_, re)| re.is_match(normalized))
+            .map(|(yes, _)| *yes)
+    }
+
+    /// Calls `emit(concept_index, negated)` for every concept in every clause.
+    pub fn concepts_in(&self, normalized: &str, mut emit: impl FnMut(usize, bool)) {
+        for clause in self.clause_split.split(normalized) {
+            if clause.trim().is_empty() {
+                continue;
+            }
+            let fine = self.fine.is_match(clause) && !self.problem.is_match(clause);
+            for index in self.concepts.matches(clause).iter() {
+                emit(index, fine);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlu::normalize::normalize;
+
+    fn concepts(lex: &Lexicon, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        lex.concepts_in(&normalize(text), |i, neg| {
+            out.push(format!("{}{}", if neg { "!" } else { "" }, lex.concept_names[i]))
+        });
+        out
+    }
+
+    #[test]
+    fn builtin_parses() {
+        let lex = Lexicon::builtin();
+        assert!(lex.concept_names.len() > 20);
+    }
+
+    #[test]
+    fn negated_clauses_flip_concepts() {
+        let lex = Lexicon::builtin();
+        let found = concepts(&lex, "password is fine, the code never comes");
+        assert!(found.contains(&"!password".to_string()), "{found:?}");
+        assert!(found.contains(&"code".to_string()), "{found:?}");
+        let found = concepts(&lex, "密码没问题，就是验证码一直不来");
+        assert!(found.contains(&"!password".to_string()), "{found:?}");
+        assert!(found.contains(&"code".to_string()), "{found:?}");
+        let found = concepts(&lex, "not enough money");
+        assert!(found.contains(&"money".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn human_requests_and_language_switches() {
+        let lex = Lexicon::builtin();
+        for text in ["转人工", "I want to talk to a real person", "人工", "agent", "speak to a manager"] {
+            assert_eq!(lex.decisive(&normalize(text)), Some(Intent::HumanAgent), "{text}");
+        }
+        assert_eq!(lex.decisive(&normalize("my card was declined")), None);
+        assert_eq!(lex.requested_lang(&normalize("please answer in English")), Some(Lang::En));
+        assert_eq!(lex.requested_lang(&normalize("说中文")), Some(Lang::Zh));
+    }
+
+    #[test]
+    fn yes_no_answers() {
+        let lex = Lexicon::builtin();
+        for (text, want) in [("yes", Some(true)), ("是的", Some(true)), ("没问题", Some(true)), ("Yeah it was", Some(true)),
+            ("no", Some(false)), ("不是", Some(false)), ("没有", Some(false)), ("nope 😅", Some(false)), ("alipay", None), ("nothing", None)] {
+            assert_eq!(lex.yes_no(&normalize(text)), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! What paynudge remembers about each buyer. Plain data, serde-serialised by
+//! the store; every field has a default so older records still load.
+
+use crate::error::Error;
+use crate::intent::Intent;
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+
+/// A buyer's id on a channel ("console:alice", "tg:1234"). Any printable
+/// text up to 128 bytes: channels choose their own ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct UserId(String);
+
+impl UserId {
+    pub const MAX_BYTES: usize = 128;
+
+    pub fn parse(id: &str) -> Result<UserId, Error> {
+        let reason = if id.trim().is_empty() {
+            Some("it is empty")
+        } else if id.len() > Self::MAX_BYTES {
+            Some("it is longer than 128 bytes")
+        } else if id.chars().any(char::is_control) {
+            Some("it contains control characters")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(Error::UserId { id: id.chars().take(40).collect(), reason }),
+            None => Ok(UserId(id.to_string())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where the buyer is in the conversation with the bot.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DialogState {
+    #[default]
+    Idle,
+    /// A dialog step asked a question and waits for the answer.
+    Asking { intent: Intent, step: String },
+    /// The bot was unsure and asked which of these the buyer meant.
+    Clarifying { options: Vec<Intent> },
+    /// After two misses in a row the bot offered a person.
+    OfferingHuman,
+}
+
+/// Who answers the buyer. Exactly one owner at a time: while it is not the
+/// bot, the bot stays silent on this session.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Owner {
+    #[default]
+    Bot,
+    WaitingForAgent,
+    Agent { agent: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    Buyer,
+    Bot,
+    Agent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub at: i64,
+    pub from: Speaker,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Session {
+    pub user: UserId,
+    pub lang: Lang,
+    /// The buyer chose the language (`/lang`, "说中文"): detection no longer
+    /// switches it.
+    pub lang_pinned: bool,
+    pub state: DialogState,
+    pub owner: Owner,
+    /// Slot values collected so far (payment method, deducted, ...).
+    pub slots: BTreeMap<String, String>,
+    /// Messages in a row the bot did not understand.
+    pub misses: u8,
+    /// Intents seen in this conversation, oldest first (for the agent's summary).
+    pub intents_seen: Vec<Intent>,
+    /// The order this conversation is about, when a channel bound one.
+    pub order: Option<String>,
+    /// The last turns, bounded by `session.transcript_turns`.
+    pub transcript: VecDeque<Turn>,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(UserId(String::new()), 0)
+    }
+}
+
+/// Longest text kept per transcript turn: enough for an agent to read what
+/// was said, bounded so a pasted essay cannot bloat every later write.
+pub const TRANSCRIPT_TEXT_CHARS: usize = 500;
+const INTENTS_SEEN_MAX: usize = 20;
+
+impl Session {
+    pub fn new(user: UserId, now: i64) -> Session {
+        Session {
+            user,
+            lang: Lang::default(),
+            lang_pinned: false,
+            state: DialogState::Idle,
+            owner: Owner::Bot,
+            slots: BTreeMap::new(),
+            misses: 0,
+            intents_seen: Vec::new(),
+            order: None,
+            transcript: VecDeque::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    pub fn record(&mut self, from: Speaker, text: &str, at: i64, keep: usize) {
+        let mut kept: String = text.chars().take(TRANSCRIPT_TEXT_CHARS).collect();
+        if kept.len() < text.len() {
+            kept.pop();
+            kept.push('…');
+        }
+        self.transcript.push_back(Turn { at, from, text: kept });
+        while self.transcript.len() > keep {
+            self.transcript.pop_front();
+        }
+    }
+
+    pub fn saw(&mut self, intent: Intent) {
+        if self.intents_seen.last() != Some(&intent) {
+            self.intents_seen.push(intent);
+            if self.intents_seen.len() > INTENTS_SEEN_MAX {
+                self.intents_seen.remove(0);
+            }
+        }
+    }
+
+    pub fn with_bot(&self) -> bool {
+        self.owner == Owner::Bot
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_ids_are_validated() {
+        assert!(UserId::parse("tg:123").is_ok());
+        assert!(UserId::parse("用户 🙂 #1").is_ok());
+        assert!(UserId::parse("").is_err());
+        assert!(UserId::parse("a\nb").is_err());
+        assert!(UserId::parse(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn transcript_is_bounded() {
+        let mut s = Session::new(UserId::parse("u").unwrap(), 0);
+        for i in 0..30 {
+            s.record(Speaker::Buyer, &"x".repeat(i * 100), i as i64, 20);
+        }
+        assert_eq!(s.transcript.len(), 20);
+        assert!(s.transcript.iter().all(|t| t.text.chars().count() <= TRANSCRIPT_TEXT_CHARS));
+    }
+
+    #[test]
+    fn old_records_without_new_fields_still_load() {
+        let s: Session = serde_json::from_str(r#"{"user":"u","lang":"zh"}"#).unwrap();
+        assert_eq!(s.lang, Lang::Zh);
+        assert_eq!(s.owner, Owner::Bot);
+    }
+}

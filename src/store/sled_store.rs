@@ -1,0 +1,178 @@
+//! Sessions in sled, made durable by group commit.
+//!
+//! Flush policy: a write is acknowledged only after a `flush` that started
+//! after the write finished. One flusher thread runs flushes back to back
+//! while writes are waiting, so a single flush covers every turn written
+//! while the previous flush ran: with many buyers at once the cost of fsync
+//! is shared, and with one buyer a turn waits for exactly one flush.
+
+use super::{Commit, Durability, SessionStore};
+use crate::error::StoreError;
+use crate::session::{Session, UserId};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use tokio::sync::watch;
+
+pub struct SledStore {
+    db: sled::Db,
+    sessions: sled::Tree,
+    /// Records that would not deserialise are moved here, never deleted.
+    quarantine: sled::Tree,
+    path: PathBuf,
+    shared: Arc<Shared>,
+    flusher: Option<JoinHandle<()>>,
+}
+
+struct Shared {
+    /// Sequence number of the last write that has completed its insert.
+    written: AtomicU64,
+    /// Wakes the flusher; `true` once the store is closing.
+    wake: (Mutex<bool>, Condvar),
+    durable: watch::Sender<Durability>,
+}
+
+fn classify_error(path: &Path, e: sled::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+            StoreError::Unwritable { path, cause: io.to_string() }
+        }
+        sled::Error::Io(io) if io.to_string().contains("lock") || io.kind() == std::io::ErrorKind::WouldBlock => {
+            StoreError::Locked { path }
+        }
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            StoreError::Unwritable { path, cause: io.to_string() }
+        }
+        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
+            StoreError::Corrupt { path, cause: e.to_string() }
+        }
+        other => StoreError::Io { path, cause: other.to_string() },
+    }
+}
+
+impl SledStore {
+    pub fn open(path: &Path) -> Result<SledStore, StoreError> {
+        if let Err(e) = std::fs::create_dir_all(path) {
+            return Err(match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    StoreError::Unwritable { path: path.to_path_buf(), cause: e.to_string() }
+                }
+                _ => StoreError::Io { path: path.to_path_buf(), cause: e.to_string() },
+            });
+        }
+        // sled's own periodic flush is off: the flusher below decides.
+        let db = std::panic::catch_unwind(|| sled::Config::new().path(path).flush_every_ms(None).open())
+            .map_err(|_| StoreError::Corrupt { path: path.to_path_buf(), cause: "sled could not read its files".into() })?
+            .map_err(|e| classify_error(path, e))?;
+        let sessions = db.open_tree("sessions").map_err(|e| classify_error(path, e))?;
+        let quarantine = db.open_tree("quarantine").map_err(|e| classify_error(path, e))?;
+        let shared = Arc::new(Shared {
+            written: AtomicU64::new(0),
+            wake: (Mutex::new(false), Condvar::new()),
+            durable: watch::Sender::new(Durability::default()),
+        });
+        let flusher = {
+            let (db, shared) = (db.clone(), shared.clone());
+            std::thread::Builder::new()
+                .name("paynudge-flush".into())
+                .spawn(move || flush_loop(&db, &shared))
+                .map_err(|e| StoreError::Io { path: path.to_path_buf(), cause: e.to_string() })?
+        };
+        Ok(SledStore { db, sessions, quarantine, path: path.to_path_buf(), shared, flusher: Some(flusher) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn flush_loop(db: &sled::Db, shared: &Shared) {
+    let mut flushed = 0u64;
+    loop {
+        let closing = {
+            let (lock, cvar) = &shared.wake;
+            let mut closing = lock.lock().unwrap_or_else(|p| p.into_inner());
+            while !*closing && shared.written.load(Ordering::Acquire) == flushed {
+                closing = cvar.wait(closing).unwrap_or_else(|p| p.into_inner());
+            }
+            *closing
+        };
+        let target = shared.written.load(Ordering::Acquire);
+        match db.flush() {
+            Ok(_) => {
+                flushed = target;
+                shared.durable.send_modify(|d| d.up_to = target);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "flushing the session database failed");
+                shared.durable.send_modify(|d| d.failed = Some(Arc::new(e.to_string())));
+                // Do not spin on a broken disk; waiters have been told.
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+        if closing && shared.written.load(Ordering::Acquire) == flushed {
+            return;
+        }
+    }
+}
+
+impl Drop for SledStore {
+    fn drop(&mut self) {
+        *self.shared.wake.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.shared.wake.1.notify_all();
+        if let Some(handle) = self.flusher.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl SessionStore for SledStore {
+    fn load(&self, user: &UserId) -> Result<Option<Session>, StoreError> {
+        let key = user.as_str().as_bytes();
+        let Some(bytes) = self.sessions.get(key).map_err(|e| classify_error(&self.path, e))? else {
+            return Ok(None);
+        };
+        match serde_json::from_slice::<Session>(&bytes) {
+            Ok(session) => Ok(Some(session)),
+            Err(e) => {
+                // Keep the unreadable record for recovery and start the buyer afresh.
+                let mut qkey = key.to_vec();
+                qkey.extend_from_slice(format!("@{}", chrono::Utc::now().timestamp_millis()).as_bytes());
+                self.quarantine.insert(qkey, bytes).map_err(|e| classify_error(&self.path, e))?;
+                tracing::warn!(user = %user, error = %e, "unreadable session record moved to quarantine");
+                Ok(None)
+            }
+        }
+    }
+
+    fn save(&self, session: &Session) -> Result<Commit, StoreError> {
+        let bytes = serde_json::to_vec(session)
+            .map_err(|e| StoreError::Io { path: self.path.clone(), cause: e.to_string() })?;
+        self.sessions
+            .insert(session.user.as_str().as_bytes(), bytes)
+            .map_err(|e| classify_error(&self.path, e))?;
+        let seq = self.shared.written.fetch_add(1, Ordering::AcqRel) + 1;
+        // Taking the lock orders this wake-up after the flusher's check, so it
+        // cannot be lost between the check and the wait.
+        drop(self.shared.wake.0.lock().unwrap_or_else(|p| p.into_inner()));
+        self.shared.wake.1.notify_one();
+        Ok(Commit(seq))
+    }
+
+    fn durable(&self) -> watch::Receiver<Durability> {
+        self.shared.durable.subscribe()
+    }
+
+    fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.sessions.len())
+    }
+}
+
+impl SledStore {
+    /// Forces everything written so far to disk (used by tools and tests).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| classify_error(&self.path, e))
+    }
+}
