@@ -22,15 +22,27 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut code = String::new();
-    for (name, dir, ext) in [("DIALOGS", "dialogs", "toml"), ("LOCALES", "locales", "ftl")] {
+    for (name, dir, ext) in [
+        ("DIALOGS", "dialogs", "toml"),
+        ("LOCALES", "locales", "ftl"),
+    ] {
         println!("cargo:rerun-if-changed={dir}");
         let mut found = Vec::new();
         files(&root.join(dir), ext, &mut found);
         writeln!(code, "pub const {name}: &[(&str, &str)] = &[").unwrap();
         for path in &found {
             println!("cargo:rerun-if-changed={}", path.display());
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            writeln!(code, "    ({rel:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                code,
+                "    ({rel:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(code, "];").unwrap();
     }

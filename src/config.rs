@@ -65,7 +65,11 @@ pub struct CustomerService {
 
 impl Default for CustomerService {
     fn default() -> Self {
-        CustomerService { open: "09:00".into(), close: "23:00".into(), utc_offset_hours: 8 }
+        CustomerService {
+            open: "09:00".into(),
+            close: "23:00".into(),
+            utc_offset_hours: 8,
+        }
     }
 }
 
@@ -81,7 +85,10 @@ pub struct SessionSettings {
 
 impl Default for SessionSettings {
     fn default() -> Self {
-        SessionSettings { idle_minutes: 30, transcript_turns: 20 }
+        SessionSettings {
+            idle_minutes: 30,
+            transcript_turns: 20,
+        }
     }
 }
 
@@ -96,7 +103,10 @@ pub struct Understanding {
 
 impl Default for Understanding {
     fn default() -> Self {
-        Understanding { clarify_below: 0.45, clarify_margin: 0.12 }
+        Understanding {
+            clarify_below: 0.45,
+            clarify_margin: 0.12,
+        }
     }
 }
 
@@ -117,7 +127,10 @@ impl Config {
             message: e.message().to_string(),
         })?;
         let base = origin.parent().unwrap_or(Path::new("."));
-        for p in [&mut config.paths.dialogs, &mut config.paths.locales].into_iter().flatten() {
+        for p in [&mut config.paths.dialogs, &mut config.paths.locales]
+            .into_iter()
+            .flatten()
+        {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
@@ -135,10 +148,16 @@ impl Config {
     }
 
     fn validate(&self, origin: &Path) -> Result<(), Error> {
-        let bad = |message: String| Error::Config { path: origin.to_path_buf(), line: None, message };
+        let bad = |message: String| Error::Config {
+            path: origin.to_path_buf(),
+            line: None,
+            message,
+        };
         for (field, value) in [("cs.open", &self.cs.open), ("cs.close", &self.cs.close)] {
             if parse_hhmm(value).is_none() {
-                return Err(bad(format!("{field} = {value:?} is not a time; write it as \"HH:MM\"")));
+                return Err(bad(format!(
+                    "{field} = {value:?} is not a time; write it as \"HH:MM\""
+                )));
             }
         }
         if !(-12..=14).contains(&self.cs.utc_offset_hours) {
@@ -146,10 +165,14 @@ impl Config {
         }
         let u = &self.understanding;
         if !(0.0..=1.0).contains(&u.clarify_below) || !(0.0..=1.0).contains(&u.clarify_margin) {
-            return Err(bad("understanding.clarify_below and clarify_margin must be between 0 and 1".into()));
+            return Err(bad(
+                "understanding.clarify_below and clarify_margin must be between 0 and 1".into(),
+            ));
         }
         if self.session.transcript_turns == 0 || self.session.transcript_turns > 200 {
-            return Err(bad("session.transcript_turns must be between 1 and 200".into()));
+            return Err(bad(
+                "session.transcript_turns must be between 1 and 200".into()
+            ));
         }
         Ok(())
     }
@@ -164,7 +187,11 @@ pub fn parse_hhmm(value: &str) -> Option<u32> {
 
 /// 1-based line number of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].bytes().filter(|b| *b == b'\n').count() + 1
+    source[..offset.min(source.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -179,13 +206,18 @@ mod tests {
 
     #[test]
     fn the_example_config_parses() {
-        let c = Config::parse(include_str!("../paynudge.example.toml"), Path::new("paynudge.example.toml")).unwrap();
+        let c = Config::parse(
+            include_str!("../paynudge.example.toml"),
+            Path::new("paynudge.example.toml"),
+        )
+        .unwrap();
         assert!(!c.shop.name.is_empty());
     }
 
     #[test]
     fn errors_name_the_line() {
-        let err = Config::parse("[shop]\nreturn_days = \"seven\"\n", Path::new("shop.toml")).unwrap_err();
+        let err =
+            Config::parse("[shop]\nreturn_days = \"seven\"\n", Path::new("shop.toml")).unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("shop.toml:2:"), "{text}");
         let err = Config::parse("[shop]\nretrun_days = 7\n", Path::new("shop.toml")).unwrap_err();

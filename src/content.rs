@@ -55,30 +55,48 @@ pub struct Content {
 impl Content {
     /// The dialogs and locales shipped inside the binary.
     pub fn builtin() -> Result<Content, Error> {
-        let (slots, dialogs): (Vec<_>, Vec<_>) =
-            embedded::DIALOGS.iter().partition(|(path, _)| path.ends_with("/slots.toml"));
-        let locales: Vec<(String, String)> =
-            embedded::LOCALES.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect();
+        let (slots, dialogs): (Vec<_>, Vec<_>) = embedded::DIALOGS
+            .iter()
+            .partition(|(path, _)| path.ends_with("/slots.toml"));
+        let locales: Vec<(String, String)> = embedded::LOCALES
+            .iter()
+            .map(|(p, s)| (p.to_string(), s.to_string()))
+            .collect();
         let slots = slots.first().map(|(p, s)| (p.to_string(), s.to_string()));
-        let dialogs: Vec<(String, String)> = dialogs.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect();
+        let dialogs: Vec<(String, String)> = dialogs
+            .iter()
+            .map(|(p, s)| (p.to_string(), s.to_string()))
+            .collect();
         Content::assemble(slots, &dialogs, &locales)
     }
 
     /// A shop's own copies: `dialogs_dir` holds `slots.toml` and `<intent>.toml`,
     /// `locales_dir` holds `en/*.ftl` and `zh/*.ftl`. Either may be `None` to
     /// use the built-in one.
-    pub fn from_dirs(dialogs_dir: Option<&Path>, locales_dir: Option<&Path>) -> Result<Content, Error> {
-        let builtin_dialogs = || embedded::DIALOGS.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect();
+    pub fn from_dirs(
+        dialogs_dir: Option<&Path>,
+        locales_dir: Option<&Path>,
+    ) -> Result<Content, Error> {
+        let builtin_dialogs = || {
+            embedded::DIALOGS
+                .iter()
+                .map(|(p, s)| (p.to_string(), s.to_string()))
+                .collect()
+        };
         let all_dialogs: Vec<(String, String)> = match dialogs_dir {
             Some(dir) => read_dir_files(dir, "toml")?,
             None => builtin_dialogs(),
         };
         let locales: Vec<(String, String)> = match locales_dir {
             Some(dir) => read_dir_files(dir, "ftl")?,
-            None => embedded::LOCALES.iter().map(|(p, s)| (p.to_string(), s.to_string())).collect(),
+            None => embedded::LOCALES
+                .iter()
+                .map(|(p, s)| (p.to_string(), s.to_string()))
+                .collect(),
         };
-        let (slots, dialogs): (Vec<_>, Vec<_>) =
-            all_dialogs.into_iter().partition(|(path, _)| path.ends_with("/slots.toml") || path == "slots.toml");
+        let (slots, dialogs): (Vec<_>, Vec<_>) = all_dialogs
+            .into_iter()
+            .partition(|(path, _)| path.ends_with("/slots.toml") || path == "slots.toml");
         Content::assemble(slots.into_iter().next(), &dialogs, &locales)
     }
 
@@ -91,11 +109,15 @@ impl Content {
         let slots = match &slots {
             Some((path, source)) => dialog::load_slots(path, source, &mut problems),
             None => {
-                problems.push("dialogs/slots.toml: missing (it defines the slots dialogs fill)".into());
+                problems
+                    .push("dialogs/slots.toml: missing (it defines the slots dialogs fill)".into());
                 Default::default()
             }
         };
-        let files: Vec<(&str, &str)> = dialogs.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+        let files: Vec<(&str, &str)> = dialogs
+            .iter()
+            .map(|(p, s)| (p.as_str(), s.as_str()))
+            .collect();
         let flows = dialog::load_flows(slots, &files, &mut problems);
 
         let mut locale_files = Vec::new();
@@ -105,22 +127,16 @@ impl Content {
                 None => problems.push(format!("{path}: not under an `en/` or `zh/` folder")),
             }
         }
-        let locales = match Locales::load(&locale_files) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                problems.push(e.to_string());
-                None
-            }
-        };
-        if let Some(locales) = &locales {
-            problems.extend(cross_check(&flows, locales));
-        }
-        match locales {
-            Some(locales) if problems.is_empty() => Ok(Content { flows, locales }),
-            _ => Err(Error::Content(format!(
+        let (locales, locale_problems) = Locales::load_checked(&locale_files);
+        problems.extend(locale_problems);
+        problems.extend(cross_check(&flows, &locales));
+        if problems.is_empty() {
+            Ok(Content { flows, locales })
+        } else {
+            Err(Error::Content(format!(
                 "the dialogs and texts do not hold together:\n  {}",
                 problems.join("\n  ")
-            ))),
+            )))
         }
     }
 }
@@ -130,35 +146,62 @@ impl Content {
 fn cross_check(flows: &Flows, locales: &Locales) -> Vec<String> {
     let mut problems = Vec::new();
     let mut needed: Vec<(String, String)> = flows.keys_used();
-    needed.extend(ENGINE_KEYS.iter().map(|k| (k.to_string(), "the engine".to_string())));
-    needed.extend(Intent::ALL.iter().map(|i| (format!("intent-{i}"), "clarifying questions".to_string())));
+    needed.extend(
+        ENGINE_KEYS
+            .iter()
+            .map(|k| (k.to_string(), "the engine".to_string())),
+    );
+    needed.extend(
+        Intent::ALL
+            .iter()
+            .map(|i| (format!("intent-{i}"), "clarifying questions".to_string())),
+    );
     for slot in flows.slots.values().filter(|s| s.kind != SlotKind::Text) {
-        needed.extend(slot.values.iter().map(|v| (option_key(&slot.name, v), "dialogs/slots.toml".to_string())));
+        needed.extend(
+            slot.values
+                .iter()
+                .map(|v| (option_key(&slot.name, v), "dialogs/slots.toml".to_string())),
+        );
     }
     for (key, used_by) in needed {
         if !locales.has(&key) {
-            problems.push(format!("text `{key}` (used by {used_by}) is missing from locales/en and locales/zh"));
+            problems.push(format!(
+                "text `{key}` (used by {used_by}) is missing from locales/en and locales/zh"
+            ));
         }
     }
-    let allowed: BTreeSet<&str> = GLOBAL_VARS.iter().copied().chain(flows.slots.keys().map(String::as_str)).collect();
+    let allowed: BTreeSet<&str> = GLOBAL_VARS
+        .iter()
+        .copied()
+        .chain(flows.slots.keys().map(String::as_str))
+        .collect();
     for (key, vars) in locales.keys() {
         for var in vars.iter().filter(|v| !allowed.contains(v.as_str())) {
-            problems.push(format!("text `{key}` uses `${var}`, which paynudge does not set (see dialogs/README.md)"));
+            problems.push(format!(
+                "text `{key}` uses `${var}`, which paynudge does not set (see dialogs/README.md)"
+            ));
         }
     }
     problems
 }
 
 fn lang_of(path: &str) -> Option<Lang> {
-    path.split('/').rev().nth(1).and_then(|dir| dir.parse().ok())
+    path.split('/')
+        .rev()
+        .nth(1)
+        .and_then(|dir| dir.parse().ok())
 }
 
 fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d)
-            .map_err(|e| Error::Content(format!("{}: cannot read the directory: {e}\nhint: check paths in the config file", d.display())))?;
+        let entries = std::fs::read_dir(&d).map_err(|e| {
+            Error::Content(format!(
+                "{}: cannot read the directory: {e}\nhint: check paths in the config file",
+                d.display()
+            ))
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -52,7 +52,10 @@ pub enum Next {
     Finish,
     Always(Target),
     /// By the value of the step's slot; `otherwise` for any other value.
-    ByValue { routes: BTreeMap<String, Target>, otherwise: Option<Target> },
+    ByValue {
+        routes: BTreeMap<String, Target>,
+        otherwise: Option<Target>,
+    },
 }
 
 impl Next {
@@ -72,7 +75,9 @@ impl Next {
         match self {
             Next::Finish => vec![],
             Next::Always(t) => vec![t],
-            Next::ByValue { routes, otherwise } => routes.values().chain(otherwise.as_ref()).collect(),
+            Next::ByValue { routes, otherwise } => {
+                routes.values().chain(otherwise.as_ref()).collect()
+            }
         }
     }
 }
@@ -190,11 +195,19 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn at(&mut self, offset: usize, message: impl std::fmt::Display) {
-        self.list.push(format!("{}:{}: {message}", self.path, line_of(self.source, offset)));
+        self.list.push(format!(
+            "{}:{}: {message}",
+            self.path,
+            line_of(self.source, offset)
+        ));
     }
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, source: &str, problems: &mut Vec<String>) -> Option<T> {
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &str,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> Option<T> {
     toml::from_str(source)
         .map_err(|e| {
             let line = e.span().map(|s| line_of(source, s.start)).unwrap_or(1);
@@ -203,11 +216,19 @@ fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, source: &str, problems
         .ok()
 }
 
-pub fn load_slots(path: &str, source: &str, problems: &mut Vec<String>) -> BTreeMap<String, SlotDef> {
+pub fn load_slots(
+    path: &str,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, SlotDef> {
     let Some(file) = parse_toml::<BTreeMap<String, SlotFile>>(path, source, problems) else {
         return BTreeMap::new();
     };
-    let mut p = Problems { path, source, list: problems };
+    let mut p = Problems {
+        path,
+        source,
+        list: problems,
+    };
     let mut slots = BTreeMap::new();
     for (name, f) in file {
         let kind = match f.kind.get_ref().as_str() {
@@ -215,7 +236,10 @@ pub fn load_slots(path: &str, source: &str, problems: &mut Vec<String>) -> BTree
             "yes_no" => SlotKind::YesNo,
             "text" => SlotKind::Text,
             other => {
-                p.at(f.kind.span().start, format!("slot `{name}`: unknown kind `{other}` (choice, yes_no or text)"));
+                p.at(
+                    f.kind.span().start,
+                    format!("slot `{name}`: unknown kind `{other}` (choice, yes_no or text)"),
+                );
                 continue;
             }
         };
@@ -224,57 +248,101 @@ pub fn load_slots(path: &str, source: &str, problems: &mut Vec<String>) -> BTree
             _ => f.values,
         };
         if kind == SlotKind::Choice && values.is_empty() {
-            p.at(f.kind.span().start, format!("slot `{name}`: a choice slot needs `values`"));
+            p.at(
+                f.kind.span().start,
+                format!("slot `{name}`: a choice slot needs `values`"),
+            );
         }
         let mut matchers = Vec::new();
         // Values in their declared order; for yes/no, "no" first ("not deducted").
-        let order: Vec<&String> = if kind == SlotKind::YesNo { values.iter().rev().collect() } else { values.iter().collect() };
+        let order: Vec<&String> = if kind == SlotKind::YesNo {
+            values.iter().rev().collect()
+        } else {
+            values.iter().collect()
+        };
         for value in order {
             if let Some(pattern) = f.matchers.get(value) {
-                match Regex::new(&format!("(?i){}", pattern.get_ref())) {
+                match Regex::new(&crate::nlu::lexicon::pattern_source(pattern.get_ref())) {
                     Ok(re) => matchers.push((value.clone(), re)),
-                    Err(e) => p.at(pattern.span().start, format!("slot `{name}`, value `{value}`: bad regex: {e}")),
+                    Err(e) => p.at(
+                        pattern.span().start,
+                        format!("slot `{name}`, value `{value}`: bad regex: {e}"),
+                    ),
                 }
             }
         }
         for (value, pattern) in &f.matchers {
             if !values.contains(value) {
-                p.at(pattern.span().start, format!("slot `{name}`: `match.{value}` is not one of its values"));
+                p.at(
+                    pattern.span().start,
+                    format!("slot `{name}`: `match.{value}` is not one of its values"),
+                );
             }
         }
-        slots.insert(name.clone(), SlotDef { name, kind, from_message: f.from_message, sticky: f.sticky, values, matchers });
+        slots.insert(
+            name.clone(),
+            SlotDef {
+                name,
+                kind,
+                from_message: f.from_message,
+                sticky: f.sticky,
+                values,
+                matchers,
+            },
+        );
     }
     slots
 }
 
 /// Loads the dialog files; `files` are `(path, source)`.
-pub fn load_flows(slots: BTreeMap<String, SlotDef>, files: &[(&str, &str)], problems: &mut Vec<String>) -> Flows {
+pub fn load_flows(
+    slots: BTreeMap<String, SlotDef>,
+    files: &[(&str, &str)],
+    problems: &mut Vec<String>,
+) -> Flows {
     let mut dialogs = HashMap::new();
     for (path, source) in files {
-        if let Some(dialog) = load_dialog(path, source, &slots, problems) {
-            if dialogs.insert(dialog.intent, dialog).is_some() {
-                problems.push(format!("{path}:1: a second dialog for the same intent"));
-            }
+        if let Some(dialog) = load_dialog(path, source, &slots, problems)
+            && dialogs.insert(dialog.intent, dialog).is_some()
+        {
+            problems.push(format!("{path}:1: a second dialog for the same intent"));
         }
     }
     for intent in Intent::ALL.iter().filter(|i| **i != Intent::HumanAgent) {
         if !dialogs.contains_key(intent) {
-            problems.push(format!("dialogs/: no dialog for intent `{intent}` (add dialogs/{intent}.toml)"));
+            problems.push(format!(
+                "dialogs/: no dialog for intent `{intent}` (add dialogs/{intent}.toml)"
+            ));
         }
     }
     Flows { slots, dialogs }
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
-fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, problems: &mut Vec<String>) -> Option<Dialog> {
+fn load_dialog(
+    path: &str,
+    source: &str,
+    slots: &BTreeMap<String, SlotDef>,
+    problems: &mut Vec<String>,
+) -> Option<Dialog> {
     let file: DialogFile = parse_toml(path, source, problems)?;
-    let mut p = Problems { path, source, list: problems };
+    let mut p = Problems {
+        path,
+        source,
+        list: problems,
+    };
     let intent = match file.intent.get_ref().parse::<Intent>() {
         Ok(Intent::HumanAgent) => {
-            p.at(file.intent.span().start, "`human_agent` has no dialog: the engine hands the buyer to a person");
+            p.at(
+                file.intent.span().start,
+                "`human_agent` has no dialog: the engine hands the buyer to a person",
+            );
             return None;
         }
         Ok(i) => i,
@@ -283,9 +351,16 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
             return None;
         }
     };
-    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".toml");
     if stem != intent.label() {
-        p.at(file.intent.span().start, format!("intent `{intent}` does not match the file name (expected {intent}.toml)"));
+        p.at(
+            file.intent.span().start,
+            format!("intent `{intent}` does not match the file name (expected {intent}.toml)"),
+        );
     }
     let ids: Vec<&str> = file.steps.iter().map(|s| s.id.get_ref().as_str()).collect();
     let resolve = |target: &str, p: &mut Problems, offset: usize| -> Option<Target> {
@@ -296,7 +371,10 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
                 Ok(Intent::HumanAgent) => Target::Human,
                 Ok(i) => Target::Dialog(i),
                 Err(_) => {
-                    p.at(offset, format!("target `{t}` is not @end, @human or @<intent>"));
+                    p.at(
+                        offset,
+                        format!("target `{t}` is not @end, @human or @<intent>"),
+                    );
                     return None;
                 }
             },
@@ -315,7 +393,10 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
         let at = s.id.span().start;
         let id = s.id.get_ref();
         if !valid_id(id) {
-            p.at(at, format!("step id `{id}` must be lower-case letters, digits, `_` or `-`"));
+            p.at(
+                at,
+                format!("step id `{id}` must be lower-case letters, digits, `_` or `-`"),
+            );
         }
         if ids[..n].contains(&id.as_str()) {
             p.at(at, format!("step id `{id}` is used twice"));
@@ -323,27 +404,50 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
         let slot = s.slot.as_ref().map(|slot| {
             let def = slots.get(slot.get_ref());
             if def.is_none() {
-                p.at(slot.span().start, format!("step `{id}`: unknown slot `{}` (see dialogs/slots.toml)", slot.get_ref()));
+                p.at(
+                    slot.span().start,
+                    format!(
+                        "step `{id}`: unknown slot `{}` (see dialogs/slots.toml)",
+                        slot.get_ref()
+                    ),
+                );
             }
             (slot.get_ref().clone(), def)
         });
         match (&s.ask, &slot) {
-            (Some(_), None) => p.at(at, format!("step `{id}` asks a question but names no `slot` for the answer")),
-            (None, Some(_)) => p.at(at, format!("step `{id}` names a slot but asks no question (`ask`)")),
+            (Some(_), None) => p.at(
+                at,
+                format!("step `{id}` asks a question but names no `slot` for the answer"),
+            ),
+            (None, Some(_)) => p.at(
+                at,
+                format!("step `{id}` names a slot but asks no question (`ask`)"),
+            ),
             _ => {}
         }
         if let Some((name, Some(def))) = &slot {
             match def.kind {
-                SlotKind::Text if !s.options.is_empty() => {
-                    p.at(at, format!("step `{id}`: text slot `{name}` takes any answer; remove `options`"))
-                }
-                SlotKind::Choice | SlotKind::YesNo if s.options.is_empty() => {
-                    p.at(at, format!("step `{id}`: slot `{name}` needs `options` (some of {:?})", def.values))
-                }
+                SlotKind::Text if !s.options.is_empty() => p.at(
+                    at,
+                    format!("step `{id}`: text slot `{name}` takes any answer; remove `options`"),
+                ),
+                SlotKind::Choice | SlotKind::YesNo if s.options.is_empty() => p.at(
+                    at,
+                    format!(
+                        "step `{id}`: slot `{name}` needs `options` (some of {:?})",
+                        def.values
+                    ),
+                ),
                 _ => {}
             }
             for o in s.options.iter().filter(|o| !def.values.contains(o)) {
-                p.at(at, format!("step `{id}`: option `{o}` is not a value of slot `{name}` ({:?})", def.values));
+                p.at(
+                    at,
+                    format!(
+                        "step `{id}`: option `{o}` is not a value of slot `{name}` ({:?})",
+                        def.values
+                    ),
+                );
             }
         }
         let next = match &s.next {
@@ -355,21 +459,33 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
             Some(spanned) => {
                 let offset = spanned.span().start;
                 match spanned.get_ref() {
-                    NextFile::One(t) => resolve(t, &mut p, offset).map(Next::Always).unwrap_or(Next::Finish),
+                    NextFile::One(t) => resolve(t, &mut p, offset)
+                        .map(Next::Always)
+                        .unwrap_or(Next::Finish),
                     NextFile::ByValue(map) => {
                         let values = slot.as_ref().and_then(|(_, d)| d.map(|d| &d.values));
                         if slot.is_none() {
-                            p.at(offset, format!("step `{id}`: `next` by value needs a `slot`"));
+                            p.at(
+                                offset,
+                                format!("step `{id}`: `next` by value needs a `slot`"),
+                            );
                         }
                         let mut routes = BTreeMap::new();
                         let mut otherwise = None;
                         for (value, t) in map {
-                            let Some(target) = resolve(t, &mut p, offset) else { continue };
+                            let Some(target) = resolve(t, &mut p, offset) else {
+                                continue;
+                            };
                             if value == "*" {
                                 otherwise = Some(target);
                             } else {
                                 if values.is_some_and(|v| !v.is_empty() && !v.contains(value)) {
-                                    p.at(offset, format!("step `{id}`: `next.{value}` is not a value of the slot"));
+                                    p.at(
+                                        offset,
+                                        format!(
+                                            "step `{id}`: `next.{value}` is not a value of the slot"
+                                        ),
+                                    );
                                 }
                                 routes.insert(value.clone(), target);
                             }
@@ -389,10 +505,17 @@ fn load_dialog(path: &str, source: &str, slots: &BTreeMap<String, SlotDef>, prob
         });
     }
     let Some(start) = ids.iter().position(|id| *id == file.start.get_ref()) else {
-        p.at(file.start.span().start, format!("start step `{}` does not exist", file.start.get_ref()));
+        p.at(
+            file.start.span().start,
+            format!("start step `{}` does not exist", file.start.get_ref()),
+        );
         return None;
     };
-    let dialog = Dialog { intent, start, steps };
+    let dialog = Dialog {
+        intent,
+        start,
+        steps,
+    };
     check_graph(&dialog, &file, &mut p);
     Some(dialog)
 }
@@ -413,7 +536,13 @@ fn check_graph(dialog: &Dialog, file: &DialogFile, p: &mut Problems) {
     }
     for (i, r) in reached.iter().enumerate() {
         if !r {
-            p.at(file.steps[i].id.span().start, format!("step `{}` cannot be reached from `start`", dialog.steps[i].id));
+            p.at(
+                file.steps[i].id.span().start,
+                format!(
+                    "step `{}` cannot be reached from `start`",
+                    dialog.steps[i].id
+                ),
+            );
         }
     }
     // Steps that do not ask move on by themselves: following only those must end.
@@ -426,7 +555,13 @@ fn check_graph(dialog: &Dialog, file: &DialogFile, p: &mut Problems) {
                 _ => break,
             }
             if at == from {
-                p.at(file.steps[from].id.span().start, format!("step `{}` loops back to itself without asking anything", dialog.steps[from].id));
+                p.at(
+                    file.steps[from].id.span().start,
+                    format!(
+                        "step `{}` loops back to itself without asking anything",
+                        dialog.steps[from].id
+                    ),
+                );
                 break;
             }
         }
@@ -449,19 +584,35 @@ mod tests {
 
     #[test]
     fn a_good_dialog_loads() {
-        let problems = load("intent = \"greeting\"\nstart = \"a\"\n[[steps]]\nid = \"a\"\nask = \"q\"\nslot = \"confirm\"\noptions = [\"yes\", \"no\"]\nnext = { yes = \"b\", \"*\" = \"@end\" }\n[[steps]]\nid = \"b\"\nsay = [\"done\"]\n");
+        let problems = load(
+            "intent = \"greeting\"\nstart = \"a\"\n[[steps]]\nid = \"a\"\nask = \"q\"\nslot = \"confirm\"\noptions = [\"yes\", \"no\"]\nnext = { yes = \"b\", \"*\" = \"@end\" }\n[[steps]]\nid = \"b\"\nsay = [\"done\"]\n",
+        );
         assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]
     fn problems_name_file_and_line() {
-        let problems = load("intent = \"greeting\"\nstart = \"a\"\n[[steps]]\nid = \"a\"\nask = \"q\"\nslot = \"pm\"\noptions = [\"a\", \"z\"]\nnext = \"nowhere\"\n[[steps]]\nid = \"lost\"\n");
+        let problems = load(
+            "intent = \"greeting\"\nstart = \"a\"\n[[steps]]\nid = \"a\"\nask = \"q\"\nslot = \"pm\"\noptions = [\"a\", \"z\"]\nnext = \"nowhere\"\n[[steps]]\nid = \"lost\"\n",
+        );
         let all = problems.join("\n");
-        assert!(all.contains("dialogs/greeting.toml:4: step `a`: option `z` is not a value"), "{all}");
-        assert!(all.contains("dialogs/greeting.toml:8: target `nowhere` is not a step"), "{all}");
-        assert!(all.contains("dialogs/greeting.toml:10: step `lost` cannot be reached"), "{all}");
+        assert!(
+            all.contains("dialogs/greeting.toml:4: step `a`: option `z` is not a value"),
+            "{all}"
+        );
+        assert!(
+            all.contains("dialogs/greeting.toml:8: target `nowhere` is not a step"),
+            "{all}"
+        );
+        assert!(
+            all.contains("dialogs/greeting.toml:10: step `lost` cannot be reached"),
+            "{all}"
+        );
         let problems = load("intent = \"refund\"\nstart = \"a\"\nsteps = []\n");
-        assert!(problems[0].starts_with("dialogs/greeting.toml:1: unknown intent `refund`"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("dialogs/greeting.toml:1: unknown intent `refund`"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -83,9 +83,20 @@ impl Turn<'_> {
 }
 
 impl Engine {
-    pub fn new(config: Config, content: Content, classifier: Arc<Classifier>, store: Arc<dyn SessionStore>) -> Engine {
+    pub fn new(
+        config: Config,
+        content: Content,
+        classifier: Arc<Classifier>,
+        store: Arc<dyn SessionStore>,
+    ) -> Engine {
         let locks = (0..256).map(|_| Mutex::new(())).collect();
-        Engine { config, content, classifier, store, locks }
+        Engine {
+            config,
+            content,
+            classifier,
+            store,
+            locks,
+        }
     }
 
     pub fn store(&self) -> &dyn SessionStore {
@@ -97,7 +108,12 @@ impl Engine {
     }
 
     /// Handles one buyer message and returns once the new session state is durable.
-    pub async fn handle(&self, user: &UserId, text: &str, now: DateTime<Utc>) -> Result<Reply, Error> {
+    pub async fn handle(
+        &self,
+        user: &UserId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, Error> {
         let (reply, commit) = self.turn(user, text, now)?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
@@ -120,13 +136,20 @@ impl Engine {
 
     /// The text-only start of a conversation (`/start` and the console banner).
     pub fn welcome(&self, lang: Lang, now: DateTime<Utc>) -> String {
-        let mut session = Session::default();
-        session.lang = lang;
+        let session = Session {
+            lang,
+            ..Session::default()
+        };
         self.render(&session, now, "welcome")
     }
 
     /// The synchronous part of a turn: everything but waiting for the flush.
-    pub fn turn(&self, user: &UserId, text: &str, now: DateTime<Utc>) -> Result<(Reply, Commit), Error> {
+    pub fn turn(
+        &self,
+        user: &UserId,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Reply, Commit), Error> {
         let text = cut(text);
         self.with_session(user, now, |engine, t| engine.respond(t, text))
     }
@@ -138,7 +161,10 @@ impl Engine {
         act: impl FnOnce(&Engine, &mut Turn<'_>),
     ) -> Result<(Reply, Commit), Error> {
         let _guard = self.lock_for(user);
-        let mut session = self.store.load(user)?.unwrap_or_else(|| Session::new(user.clone(), now.timestamp()));
+        let mut session = self
+            .store
+            .load(user)?
+            .unwrap_or_else(|| Session::new(user.clone(), now.timestamp()));
         self.expire_if_idle(&mut session, now);
         let mut turn = Turn {
             session: &mut session,
@@ -153,7 +179,12 @@ impl Engine {
         let reply = self.finish(turn);
         if !reply.replies.is_empty() {
             let keep = self.config.session.transcript_turns;
-            session.record(Speaker::Bot, &reply.replies.join("\n"), now.timestamp(), keep);
+            session.record(
+                Speaker::Bot,
+                &reply.replies.join("\n"),
+                now.timestamp(),
+                keep,
+            );
         }
         session.updated_at = now.timestamp();
         let commit = self.store.save(&session)?;
@@ -179,7 +210,9 @@ impl Engine {
 
     fn clear_slots(&self, session: &mut Session, keep_sticky: bool) {
         let slots = &self.content.flows.slots;
-        session.slots.retain(|name, _| keep_sticky && slots.get(name).is_some_and(|s| s.sticky));
+        session
+            .slots
+            .retain(|name, _| keep_sticky && slots.get(name).is_some_and(|s| s.sticky));
     }
 
     fn respond(&self, t: &mut Turn<'_>, text: &str) {
@@ -210,12 +243,16 @@ impl Engine {
         let prediction = self.classifier.classify_normalized(&t.normalized, detected);
         t.intent = prediction.intent;
         t.confidence = prediction.confidence;
-        if prediction.intent == Intent::HumanAgent && (prediction.by_rule || self.confident(&prediction)) {
+        if prediction.intent == Intent::HumanAgent
+            && (prediction.by_rule || self.confident(&prediction))
+        {
             return self.hand_off(t);
         }
         match t.session.state.clone() {
             DialogState::Idle => self.fresh(t, &prediction),
-            DialogState::Asking { intent, step } => self.answer(t, &prediction, intent, &step, text),
+            DialogState::Asking { intent, step } => {
+                self.answer(t, &prediction, intent, &step, text)
+            }
             DialogState::Clarifying { options } => self.clarified(t, &prediction, &options, text),
             DialogState::OfferingHuman => self.human_offered(t, &prediction, text),
         }
@@ -223,7 +260,13 @@ impl Engine {
 
     fn command(&self, t: &mut Turn<'_>, command: &str) {
         let mut words = command.split_whitespace();
-        let name = words.next().unwrap_or("").split('@').next().unwrap_or("").to_ascii_lowercase();
+        let name = words
+            .next()
+            .unwrap_or("")
+            .split('@')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         t.confidence = 1.0;
         match name.as_str() {
             "start" => {
@@ -306,7 +349,8 @@ impl Engine {
     fn ask_clarifying(&self, t: &mut Turn<'_>, options: Vec<Intent>) {
         t.say("clarify-ask");
         for intent in &options {
-            t.options.push((intent.label().to_string(), format!("intent-{intent}")));
+            t.options
+                .push((intent.label().to_string(), format!("intent-{intent}")));
         }
         t.options.push(("other".into(), "opt-clarify-other".into()));
         t.session.state = DialogState::Clarifying { options };
@@ -320,19 +364,28 @@ impl Engine {
 
     /// The buyer's message while a dialog step waits for an answer.
     fn answer(&self, t: &mut Turn<'_>, p: &Prediction, intent: Intent, step_id: &str, text: &str) {
-        let Some((dialog, index)) =
-            self.content.flows.dialog(intent).and_then(|d| d.step_index(step_id).map(|i| (d, i)))
+        let Some((dialog, index)) = self
+            .content
+            .flows
+            .dialog(intent)
+            .and_then(|d| d.step_index(step_id).map(|i| (d, i)))
         else {
             // The dialog changed since this session was saved: start afresh.
             t.session.state = DialogState::Idle;
             return self.fresh(t, p);
         };
         let step = &dialog.steps[index];
-        let Some(slot) = step.slot.as_deref().and_then(|s| self.content.flows.slots.get(s)) else {
+        let Some(slot) = step
+            .slot
+            .as_deref()
+            .and_then(|s| self.content.flows.slots.get(s))
+        else {
             t.session.state = DialogState::Idle;
             return self.fresh(t, p);
         };
-        let picked = self.pick(t, text, &step.options, &slot.name).map(|i| step.options[i].clone());
+        let picked = self
+            .pick(t, text, &step.options, &slot.name)
+            .map(|i| step.options[i].clone());
         let value = picked.or_else(|| match slot.kind {
             SlotKind::YesNo => self
                 .classifier
@@ -369,7 +422,11 @@ impl Engine {
 
     /// The buyer's answer to "did you mean A or B?".
     fn clarified(&self, t: &mut Turn<'_>, p: &Prediction, options: &[Intent], text: &str) {
-        let values: Vec<String> = options.iter().map(|i| i.label().to_string()).chain(["other".to_string()]).collect();
+        let values: Vec<String> = options
+            .iter()
+            .map(|i| i.label().to_string())
+            .chain(["other".to_string()])
+            .collect();
         match self.pick(t, text, &values, "").map(|i| values[i].as_str()) {
             Some("other") => {
                 t.session.state = DialogState::Idle;
@@ -423,7 +480,11 @@ impl Engine {
         let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
         values.iter().position(|v| {
             let key = if slot.is_empty() {
-                if v == "other" { "opt-clarify-other".to_string() } else { format!("intent-{v}") }
+                if v == "other" {
+                    "opt-clarify-other".to_string()
+                } else {
+                    format!("intent-{v}")
+                }
             } else {
                 option_key(slot, v)
             };
@@ -462,12 +523,15 @@ impl Engine {
     /// Walks from `target` until a step asks something or the dialog ends.
     fn follow(&self, t: &mut Turn<'_>, mut intent: Intent, mut target: Target) {
         for _ in 0..MAX_HOPS {
-            let Some(dialog) = self.content.flows.dialog(intent) else { break };
+            let Some(dialog) = self.content.flows.dialog(intent) else {
+                break;
+            };
             match target {
                 Target::End => break,
                 Target::Human => return self.hand_off(t),
                 Target::Dialog(next) => {
                     intent = next;
+                    t.intent = next;
                     t.session.saw(next);
                     target = match self.content.flows.dialog(next) {
                         Some(d) => Target::Step(d.start),
@@ -481,7 +545,12 @@ impl Engine {
                         target = step.next.route(None);
                         continue;
                     };
-                    let prefilled = self.content.flows.slots.get(slot).is_some_and(|s| s.from_message);
+                    let prefilled = self
+                        .content
+                        .flows
+                        .slots
+                        .get(slot)
+                        .is_some_and(|s| s.from_message);
                     match t.session.slots.get(slot) {
                         Some(value) if prefilled => {
                             target = step.next.route(Some(&value.clone()));
@@ -489,8 +558,15 @@ impl Engine {
                         _ => {
                             t.session.slots.remove(slot);
                             t.say(ask.clone());
-                            t.options = step.options.iter().map(|v| (v.clone(), option_key(slot, v))).collect();
-                            t.session.state = DialogState::Asking { intent, step: step.id.clone() };
+                            t.options = step
+                                .options
+                                .iter()
+                                .map(|v| (v.clone(), option_key(slot, v)))
+                                .collect();
+                            t.session.state = DialogState::Asking {
+                                intent,
+                                step: step.id.clone(),
+                            };
                             return;
                         }
                     }
@@ -504,11 +580,19 @@ impl Engine {
     fn repeat_question(&self, t: &mut Turn<'_>) {
         match t.session.state.clone() {
             DialogState::Asking { intent, step } => {
-                let Some(dialog) = self.content.flows.dialog(intent) else { return };
-                let Some(step) = dialog.step_index(&step).map(|i| &dialog.steps[i]) else { return };
+                let Some(dialog) = self.content.flows.dialog(intent) else {
+                    return;
+                };
+                let Some(step) = dialog.step_index(&step).map(|i| &dialog.steps[i]) else {
+                    return;
+                };
                 if let (Some(ask), Some(slot)) = (&step.ask, &step.slot) {
                     t.say(ask.clone());
-                    t.options = step.options.iter().map(|v| (v.clone(), option_key(slot, v))).collect();
+                    t.options = step
+                        .options
+                        .iter()
+                        .map(|v| (v.clone(), option_key(slot, v)))
+                        .collect();
                 }
             }
             DialogState::Clarifying { options } => self.ask_clarifying(t, options),
@@ -536,7 +620,10 @@ impl Engine {
         let options = t
             .options
             .iter()
-            .map(|(value, key)| QuickReply { value: value.clone(), label: self.render(s, t.now, key) })
+            .map(|(value, key)| QuickReply {
+                value: value.clone(),
+                label: self.render(s, t.now, key),
+            })
             .collect();
         let state = match (&s.owner, &s.state) {
             (Owner::WaitingForAgent | Owner::Agent { .. }, _) => "handoff".to_string(),
@@ -573,19 +660,33 @@ impl Engine {
         args.set("return_days", shop.return_days);
         args.set("free_shipping_threshold", shop.free_shipping_threshold);
         args.set("currency", shop.currency.clone());
-        args.set("shipping_insurance", if shop.shipping_insurance { "yes" } else { "no" });
+        args.set(
+            "shipping_insurance",
+            if shop.shipping_insurance { "yes" } else { "no" },
+        );
         args.set("order_hold_hours", shop.order_hold_hours);
         args.set("friend_pay_hours", shop.friend_pay_hours);
         args.set("cs_open", cs.open.clone());
         args.set("cs_close", cs.close.clone());
-        args.set("cs_now", if self.cs_open_at(now) { "open" } else { "closed" });
+        args.set(
+            "cs_now",
+            if self.cs_open_at(now) {
+                "open"
+            } else {
+                "closed"
+            },
+        );
         let hotline = match lang {
             Lang::En => &shop.bank_hotline_en,
             Lang::Zh => &shop.bank_hotline_zh,
         };
         args.set("bank_hotline", hotline.clone());
         for name in self.content.flows.slots.keys() {
-            let value = session.slots.get(name).cloned().unwrap_or_else(|| "none".to_string());
+            let value = session
+                .slots
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| "none".to_string());
             args.set(name.clone(), value);
         }
         self.content.locales.text(lang, key, &args)
@@ -594,10 +695,17 @@ impl Engine {
     /// Whether customer service is working at `now` (shop local time).
     pub fn cs_open_at(&self, now: DateTime<Utc>) -> bool {
         let cs = &self.config.cs;
-        let (Some(open), Some(close)) = (parse_hhmm(&cs.open), parse_hhmm(&cs.close)) else { return true };
-        let local = (now.timestamp() + i64::from(cs.utc_offset_hours) * 3600).rem_euclid(86_400) / 60;
+        let (Some(open), Some(close)) = (parse_hhmm(&cs.open), parse_hhmm(&cs.close)) else {
+            return true;
+        };
+        let local =
+            (now.timestamp() + i64::from(cs.utc_offset_hours) * 3600).rem_euclid(86_400) / 60;
         let local = local as u32;
-        if open <= close { (open..close).contains(&local) } else { local >= open || local < close }
+        if open <= close {
+            (open..close).contains(&local)
+        } else {
+            local >= open || local < close
+        }
     }
 }
 

@@ -5,10 +5,17 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: cannot read the config file: {source}\nhint: check the path given to --config, or start from paynudge.example.toml", path.display())]
-    ConfigRead { path: PathBuf, source: std::io::Error },
+    ConfigRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Config { path: PathBuf, line: Option<usize>, message: String },
+    Config {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
 
     /// A dialog, slot or locale file that does not hold together.
     #[error("{0}")]

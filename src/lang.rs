@@ -45,10 +45,51 @@ impl FromStr for Lang {
 /// Latin-script words Chinese buyers use as often as English ones: they say
 /// nothing about which language the buyer reads.
 const NEUTRAL_WORDS: &[&str] = &[
-    "ok", "okay", "k", "kk", "ha", "haha", "hahaha", "hmm", "hm", "emm", "em", "lol", "app", "otp",
-    "sms", "pin", "id", "qq", "vip", "wifi", "alipay", "wechat", "paypal", "visa", "apple", "pay",
-    "applepay", "ios", "android", "iphone", "ukey", "u", "bug", "www", "com", "http", "https", "mastercard",
-    "unionpay", "huabei", "taobao", "tmall", "jd", "4g", "5g",
+    "ok",
+    "okay",
+    "k",
+    "kk",
+    "ha",
+    "haha",
+    "hahaha",
+    "hmm",
+    "hm",
+    "emm",
+    "em",
+    "lol",
+    "app",
+    "otp",
+    "sms",
+    "pin",
+    "id",
+    "qq",
+    "vip",
+    "wifi",
+    "alipay",
+    "wechat",
+    "paypal",
+    "visa",
+    "apple",
+    "pay",
+    "applepay",
+    "ios",
+    "android",
+    "iphone",
+    "ukey",
+    "u",
+    "bug",
+    "www",
+    "com",
+    "http",
+    "https",
+    "mastercard",
+    "unionpay",
+    "huabei",
+    "taobao",
+    "tmall",
+    "jd",
+    "4g",
+    "5g",
 ];
 
 /// Tells the language of `text` from its words, or `None` when it carries none
@@ -73,9 +114,8 @@ pub fn detect(text: &str) -> Option<Lang> {
         if is_han(c) {
             han += 1;
             flush(&mut word, &mut latin_words);
-        } else if c.is_ascii_alphabetic() || (c == '\'' && !word.is_empty()) {
-            word.push(c);
-        } else if c.is_ascii_digit() && !word.is_empty() {
+        } else if c.is_ascii_alphabetic() || ((c == '\'' || c.is_ascii_digit()) && !word.is_empty())
+        {
             word.push(c);
         } else {
             flush(&mut word, &mut latin_words);

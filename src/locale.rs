@@ -34,6 +34,19 @@ impl Locales {
     /// Parses and checks the files; all problems are reported together, each
     /// as `path:line: what`.
     pub fn load(files: &[LocaleFile<'_>]) -> Result<Locales, Error> {
+        let (locales, problems) = Locales::load_checked(files);
+        if problems.is_empty() {
+            Ok(locales)
+        } else {
+            Err(Error::Content(format!(
+                "locale files do not hold together:\n  {}",
+                problems.join("\n  ")
+            )))
+        }
+    }
+
+    /// The texts that parsed, and every problem found (empty when all is well).
+    pub fn load_checked(files: &[LocaleFile<'_>]) -> (Locales, Vec<String>) {
         let mut problems = Vec::new();
         let mut vars: [KeyVars; 2] = Default::default();
         let mut bundles = Lang::ALL.map(|lang| {
@@ -49,14 +62,23 @@ impl Locales {
                 Ok(r) => r,
                 Err((r, errors)) => {
                     for e in errors {
-                        problems.push(format!("{}:{}: {}", file.path, line_of(file.source, e.pos.start), e.kind));
+                        problems.push(format!(
+                            "{}:{}: {}",
+                            file.path,
+                            line_of(file.source, e.pos.start),
+                            e.kind
+                        ));
                     }
                     r
                 }
             };
             for (key, used, offset) in message_vars(file.source) {
                 if vars[slot].insert(key.clone(), used).is_some() {
-                    problems.push(format!("{}:{}: `{key}` is defined twice", file.path, line_of(file.source, offset)));
+                    problems.push(format!(
+                        "{}:{}: `{key}` is defined twice",
+                        file.path,
+                        line_of(file.source, offset)
+                    ));
                 }
             }
             if let Err(errors) = bundles[slot].add_resource(resource) {
@@ -67,14 +89,23 @@ impl Locales {
         }
         let [en_vars, zh_vars] = &vars;
         problems.extend(parity_problems(en_vars, zh_vars));
-        if !problems.is_empty() {
-            problems.sort();
-            problems.dedup();
-            return Err(Error::Content(format!("locale files do not hold together:\n  {}", problems.join("\n  "))));
-        }
+        problems.sort();
+        problems.dedup();
         let [en, zh] = bundles;
-        let [en_vars, _] = vars;
-        Ok(Locales { en, zh, vars: en_vars })
+        let [mut all_vars, zh_vars] = vars;
+        // Keys in only one language are reported above; list them all here so
+        // the cross-checks that follow do not report them a second time.
+        for (key, used) in zh_vars {
+            all_vars.entry(key).or_insert(used);
+        }
+        (
+            Locales {
+                en,
+                zh,
+                vars: all_vars,
+            },
+            problems,
+        )
     }
 
     /// Every key, with the variables it uses (the same in both languages).
@@ -195,8 +226,16 @@ mod tests {
 
     fn load(en: &str, zh: &str) -> Result<Locales, Error> {
         Locales::load(&[
-            LocaleFile { path: "en.ftl", lang: Lang::En, source: en },
-            LocaleFile { path: "zh.ftl", lang: Lang::Zh, source: zh },
+            LocaleFile {
+                path: "en.ftl",
+                lang: Lang::En,
+                source: en,
+            },
+            LocaleFile {
+                path: "zh.ftl",
+                lang: Lang::Zh,
+                source: zh,
+            },
         ])
     }
 
@@ -217,11 +256,23 @@ mod tests {
 
     #[test]
     fn reports_missing_keys_variables_and_syntax_with_lines() {
-        let err = load("a = A\nb = B { $x }\n", "b = B\nc = C\n").err().unwrap().to_string();
-        assert!(err.contains("`a` is in locales/en but not in locales/zh"), "{err}");
-        assert!(err.contains("`c` is in locales/zh but not in locales/en"), "{err}");
+        let err = load("a = A\nb = B { $x }\n", "b = B\nc = C\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("`a` is in locales/en but not in locales/zh"),
+            "{err}"
+        );
+        assert!(
+            err.contains("`c` is in locales/zh but not in locales/en"),
+            "{err}"
+        );
         assert!(err.contains("`b` uses variables"), "{err}");
-        let err = load("a = A\n\nb = { \n", "a = A\n").err().unwrap().to_string();
-        assert!(err.contains("en.ftl:3:"), "{err}");
+        let err = load("a = A\n\nb = { \nc = C\n", "a = A\nc = C\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("en.ftl:4: Expected"), "{err}");
     }
 }

@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "paynudge", version, about = "A chat bot that helps shop buyers finish paying their orders (English and Chinese)")]
+#[command(
+    name = "paynudge",
+    version,
+    about = "A chat bot that helps shop buyers finish paying their orders (English and Chinese)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +79,8 @@ struct Common {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PAYNUDGE_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PAYNUDGE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -95,24 +100,41 @@ fn run(cli: Cli) -> Result<(), Error> {
             let user = UserId::parse(&user)?;
             let engine = open_engine(&common)?;
             let stdin = std::io::stdin();
-            let options = ConsoleOptions { user, json, interactive: !json && stdin.is_terminal() };
-            runtime()?.block_on(console::run(&engine, &options, stdin.lock(), std::io::stdout().lock()))
+            let options = ConsoleOptions {
+                user,
+                json,
+                interactive: !json && stdin.is_terminal(),
+            };
+            runtime()?.block_on(console::run(
+                &engine,
+                &options,
+                stdin.lock(),
+                std::io::stdout().lock(),
+            ))
         }
         Command::Classify { json } => classify(json),
-        Command::Agent { command: AgentCommand::Release { user, common } } => {
+        Command::Agent {
+            command: AgentCommand::Release { user, common },
+        } => {
             let user = UserId::parse(&user)?;
             let engine = open_engine(&common)?;
             if engine.store().load(&user)?.is_none() {
-                return Err(Error::Content(format!("no session for user {user:?} in this database")));
+                return Err(Error::Content(format!(
+                    "no session for user {user:?} in this database"
+                )));
             }
             let reply = runtime()?.block_on(engine.release(&user, chrono::Utc::now()))?;
-            println!("{user} is back with the bot; they are told: {}", reply.replies.join(" "));
+            println!(
+                "{user} is back with the bot; they are told: {}",
+                reply.replies.join(" ")
+            );
             Ok(())
         }
         Command::Eval { file, mistakes } => {
             let tsv = std::fs::read_to_string(&file)
                 .map_err(|e| Error::Content(format!("{}: {e}", file.display())))?;
-            let examples = nlu::parse_examples(&tsv, &file.display().to_string()).map_err(Error::Content)?;
+            let examples =
+                nlu::parse_examples(&tsv, &file.display().to_string()).map_err(Error::Content)?;
             let classifier = Classifier::builtin();
             for report in eval::evaluate(&classifier, &examples) {
                 println!("{report}");
@@ -128,7 +150,9 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn classify(json: bool) -> Result<(), Error> {
@@ -180,5 +204,8 @@ fn open_engine(common: &Common) -> Result<Engine, Error> {
 }
 
 fn display(path: &Path) -> String {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }

@@ -27,7 +27,10 @@ impl UserId {
             None
         };
         match reason {
-            Some(reason) => Err(Error::UserId { id: id.chars().take(40).collect(), reason }),
+            Some(reason) => Err(Error::UserId {
+                id: id.chars().take(40).collect(),
+                reason,
+            }),
             None => Ok(UserId(id.to_string())),
         }
     }
@@ -65,7 +68,9 @@ pub enum Owner {
     #[default]
     Bot,
     WaitingForAgent,
-    Agent { agent: String },
+    Agent {
+        agent: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -143,7 +148,11 @@ impl Session {
             kept.pop();
             kept.push('…');
         }
-        self.transcript.push_back(Turn { at, from, text: kept });
+        self.transcript.push_back(Turn {
+            at,
+            from,
+            text: kept,
+        });
         while self.transcript.len() > keep {
             self.transcript.pop_front();
         }
@@ -183,7 +192,11 @@ mod tests {
             s.record(Speaker::Buyer, &"x".repeat(i * 100), i as i64, 20);
         }
         assert_eq!(s.transcript.len(), 20);
-        assert!(s.transcript.iter().all(|t| t.text.chars().count() <= TRANSCRIPT_TEXT_CHARS));
+        assert!(
+            s.transcript
+                .iter()
+                .all(|t| t.text.chars().count() <= TRANSCRIPT_TEXT_CHARS)
+        );
     }
 
     #[test]

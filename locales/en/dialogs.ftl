@@ -52,7 +52,7 @@ insufficient-balance-bye = Okay! Once the funds are sorted, just pay from My ord
 ## verification_failed
 
 verification-failed-intro = Sorry the verification step is giving you trouble. Let's get it working.
-verification-failed-ask-sms = Is it the SMS code that isn't arriving?
+verification-failed-ask-which = Which check is giving you trouble?
 verification-failed-sms = A few things to try: check your signal, look in your blocked or spam messages, and wait a full 60 seconds before tapping Resend (once is enough, as too many tries can lock it). If you've changed your phone number, the code still goes to the number your bank has on file, so ask your bank to update it: { $bank_hotline }
 verification-failed-other = If your bank's mobile certificate or U-key isn't with you, no problem: pay when you're back with it, as the order stays open for { $order_hold_hours } hours. If a face or fingerprint check fails, try better light, wipe the camera or sensor, or switch to paying with your password.
 verification-failed-ask-friend-pay = If it still won't work, a friend could pay for you instead. Want to know how?

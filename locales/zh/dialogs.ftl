@@ -52,7 +52,7 @@ insufficient-balance-bye = 好的亲~ 处理好之后在「我的订单」里直
 ## verification_failed
 
 verification-failed-intro = 亲，验证这一步卡住确实挺着急的，我们一起看看~
-verification-failed-ask-sms = 请问是收不到短信验证码吗？
+verification-failed-ask-which = 是哪一步验证出了问题呢？
 verification-failed-sms = 可以先试试：确认手机信号正常，看看短信是不是被拦截了（骚扰拦截里找找），等满60秒再点「重新发送」，重发一次就好，太频繁可能会被限制哦。如果换过手机号，验证码会发到银行预留的号码上，需要联系银行更新：{ $bank_hotline }
 verification-failed-other = 如果是移动证书或 U 盾不在身边，没关系，等拿到后再付款就好，订单会为您保留{ $order_hold_hours }小时哦。如果是刷脸或指纹验证不通过，可以换个光线好的地方、擦一下摄像头或指纹区，或者切换成密码支付试试~
 verification-failed-ask-friend-pay = 如果还是不行，也可以先请朋友帮忙代付哦，需要我告诉您怎么操作吗？

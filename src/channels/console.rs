@@ -18,9 +18,18 @@ pub struct ConsoleOptions {
 }
 
 /// Runs the conversation until the input ends.
-pub async fn run(engine: &Engine, options: &ConsoleOptions, mut input: impl BufRead, mut output: impl Write) -> Result<(), Error> {
+pub async fn run(
+    engine: &Engine,
+    options: &ConsoleOptions,
+    mut input: impl BufRead,
+    mut output: impl Write,
+) -> Result<(), Error> {
     if options.interactive {
-        let lang = engine.store().load(&options.user)?.map(|s| s.lang).unwrap_or_default();
+        let lang = engine
+            .store()
+            .load(&options.user)?
+            .map(|s| s.lang)
+            .unwrap_or_default();
         writeln!(output, "{}", engine.welcome(lang, Utc::now()))?;
     }
     let mut buf = Vec::new();

@@ -64,7 +64,14 @@ fn report(classifier: &Classifier, lang: Lang, examples: &[&Example]) -> LangRep
         .map(|i| {
             let k = i.index();
             let denom = 2 * tp[k] + fp[k] + fneg[k];
-            (*i, if denom == 0 { 0.0 } else { 2.0 * tp[k] as f64 / denom as f64 })
+            (
+                *i,
+                if denom == 0 {
+                    0.0
+                } else {
+                    2.0 * tp[k] as f64 / denom as f64
+                },
+            )
         })
         .collect();
     let macro_f1 = per_intent.iter().map(|(_, f)| f).sum::<f64>() / per_intent.len().max(1) as f64;
@@ -73,7 +80,11 @@ fn report(classifier: &Classifier, lang: Lang, examples: &[&Example]) -> LangRep
         examples: examples.len(),
         accuracy: correct as f64 / examples.len().max(1) as f64,
         macro_f1,
-        unknown_false_accept: if unknowns == 0 { 0.0 } else { accepted as f64 / unknowns as f64 },
+        unknown_false_accept: if unknowns == 0 {
+            0.0
+        } else {
+            accepted as f64 / unknowns as f64
+        },
         per_intent,
         mistakes,
     }

@@ -36,10 +36,11 @@ fn fnv(tag: u8, parts: &[&[u8]]) -> FeatureId {
 fn stem(word: &str) -> &str {
     let w = word.strip_suffix("'s").unwrap_or(word);
     for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(base) = w.strip_suffix(suffix) {
-            if base.len() >= 3 && !(suffix == "s" && base.ends_with('s')) {
-                return base;
-            }
+        if let Some(base) = w.strip_suffix(suffix)
+            && base.len() >= 3
+            && !(suffix == "s" && base.ends_with('s'))
+        {
+            return base;
         }
     }
     w
@@ -86,7 +87,12 @@ pub fn extract(normalized: &str, lexicon: &Lexicon, out: &mut Vec<(FeatureId, f3
             han_chars += han_run(&normalized[start..i], out);
             continue;
         }
-        if !c.is_whitespace() && !matches!(c, ',' | '.' | ';' | ':' | '，' | '。' | '、' | '"' | '(' | ')') {
+        if !c.is_whitespace()
+            && !matches!(
+                c,
+                ',' | '.' | ';' | ':' | '，' | '。' | '、' | '"' | '(' | ')'
+            )
+        {
             let mut buf = [0u8; 4];
             out.push((fnv(b's', &[c.encode_utf8(&mut buf).as_bytes()]), W_OTHER));
         }
@@ -97,7 +103,10 @@ pub fn extract(normalized: &str, lexicon: &Lexicon, out: &mut Vec<(FeatureId, f3
         let stemmed = stem(word);
         out.push((fnv(b'w', &[stemmed.as_bytes()]), W_WORD));
         if let Some(next) = words.get(n + 1) {
-            out.push((fnv(b'b', &[stemmed.as_bytes(), b" ", stem(next).as_bytes()]), W_BIGRAM));
+            out.push((
+                fnv(b'b', &[stemmed.as_bytes(), b" ", stem(next).as_bytes()]),
+                W_BIGRAM,
+            ));
         }
         if word.len() >= 4 {
             let padded = format!("<{word}>");
@@ -132,7 +141,11 @@ pub fn extract(normalized: &str, lexicon: &Lexicon, out: &mut Vec<(FeatureId, f3
 
 /// Character uni-, bi- and trigrams of one run of Chinese characters.
 fn han_run(run: &str, out: &mut Vec<(FeatureId, f32)>) -> usize {
-    let offsets: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+    let offsets: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect();
     let count = offsets.len() - 1;
     for start in 0..count {
         for (len, weight, tag) in [(1, W_HAN1, b'1'), (2, W_HAN2, b'2'), (3, W_HAN3, b'3')] {

@@ -41,7 +41,10 @@ pub fn parse_examples(tsv: &str, source: &str) -> Result<Vec<Example>, String> {
             let mut parts = line.splitn(3, '\t');
             let (Some(label), Some(lang), Some(text)) = (parts.next(), parts.next(), parts.next())
             else {
-                return Err(format!("{source}:{}: expected `label<TAB>lang<TAB>text`", n + 1));
+                return Err(format!(
+                    "{source}:{}: expected `label<TAB>lang<TAB>text`",
+                    n + 1
+                ));
             };
             let at = |e: String| format!("{source}:{}: {e}", n + 1);
             Ok(Example {
@@ -100,7 +103,11 @@ thread_local! {
 impl Classifier {
     /// The shipped classifier: built-in lexicon and examples.
     pub fn builtin() -> Classifier {
-        Classifier::train(Lexicon::builtin(), &builtin_examples(), TrainParams::default())
+        Classifier::train(
+            Lexicon::builtin(),
+            &builtin_examples(),
+            TrainParams::default(),
+        )
     }
 
     pub fn train(lexicon: Lexicon, examples: &[Example], params: TrainParams) -> Classifier {
@@ -109,7 +116,10 @@ impl Classifier {
             .map(|ex| {
                 let mut features = Vec::new();
                 features::extract(&normalize::normalize(&ex.text), &lexicon, &mut features);
-                Sample { features, class: ex.intent.index() }
+                Sample {
+                    features,
+                    class: ex.intent.index(),
+                }
             })
             .collect();
         let model = Model::train(&samples, Intent::ALL.len(), params);
@@ -132,20 +142,39 @@ impl Classifier {
     pub fn classify_normalized(&self, normalized: &str, lang: Option<Lang>) -> Prediction {
         if let Some(intent) = self.lexicon.decisive(normalized) {
             let candidates = [(intent, 0.99), (Intent::Unknown, 0.01)];
-            return Prediction { intent, confidence: 0.99, candidates, lang, by_rule: true };
+            return Prediction {
+                intent,
+                confidence: 0.99,
+                candidates,
+                lang,
+                by_rule: true,
+            };
         }
         let mut probs = [0.0f32; 19];
         FEATURES.with_borrow_mut(|features| {
             features::extract(normalized, &self.lexicon, features);
             self.model.probabilities(features, &mut probs);
         });
-        let mut ranked: Vec<(Intent, f32)> = Intent::ALL.iter().map(|i| (*i, probs[i.index()])).collect();
+        let mut ranked: Vec<(Intent, f32)> =
+            Intent::ALL.iter().map(|i| (*i, probs[i.index()])).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let candidates = [ranked[0], ranked[1]];
         let (best, p) = ranked[0];
         if p < UNKNOWN_FLOOR && best != Intent::Unknown {
-            return Prediction { intent: Intent::Unknown, confidence: 1.0 - p, candidates, lang, by_rule: false };
+            return Prediction {
+                intent: Intent::Unknown,
+                confidence: 1.0 - p,
+                candidates,
+                lang,
+                by_rule: false,
+            };
         }
-        Prediction { intent: best, confidence: p, candidates, lang, by_rule: false }
+        Prediction {
+            intent: best,
+            confidence: p,
+            candidates,
+            lang,
+            by_rule: false,
+        }
     }
 }

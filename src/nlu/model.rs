@@ -42,7 +42,13 @@ pub struct TrainParams {
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: 24, learning_rate: 0.8, decay: 0.15, l2: 1e-5, seed: 0x5eed }
+        TrainParams {
+            epochs: 24,
+            learning_rate: 0.8,
+            decay: 0.15,
+            l2: 1e-5,
+            seed: 0x5eed,
+        }
     }
 }
 
@@ -156,13 +162,19 @@ mod tests {
     #[test]
     fn learns_a_separable_toy_problem() {
         let samples: Vec<Sample> = (0..20)
-            .map(|i| Sample { features: vec![((i % 2) as u64, 1.0), (99, 1.0)], class: i % 2 })
+            .map(|i| Sample {
+                features: vec![((i % 2) as u64, 1.0), (99, 1.0)],
+                class: i % 2,
+            })
             .collect();
         let model = Model::train(&samples, 2, TrainParams::default());
         let mut p = [0.0; 2];
         model.probabilities(&[(1, 1.0)], &mut p);
         assert!(p[1] > 0.9, "{p:?}");
         model.probabilities(&[(12345, 1.0)], &mut p);
-        assert!((p[0] - 0.5).abs() < 0.2, "unseen features fall back to the prior: {p:?}");
+        assert!(
+            (p[0] - 0.5).abs() < 0.2,
+            "unseen features fall back to the prior: {p:?}"
+        );
     }
 }

@@ -26,7 +26,7 @@ pub fn normalize(text: &str) -> String {
         }
         if Some(c) == last {
             run += 1;
-            if run > 2 && c.is_alphabetic() {
+            if run > 2 && c.is_ascii_alphabetic() {
                 continue;
             }
         } else {

@@ -15,7 +15,10 @@ pub struct MemoryStore {
 
 impl Default for MemoryStore {
     fn default() -> Self {
-        MemoryStore { sessions: Mutex::new((HashMap::new(), 0)), durable: watch::Sender::new(Durability::default()) }
+        MemoryStore {
+            sessions: Mutex::new((HashMap::new(), 0)),
+            durable: watch::Sender::new(Durability::default()),
+        }
     }
 }
 
@@ -39,6 +42,11 @@ impl SessionStore for MemoryStore {
     }
 
     fn len(&self) -> Result<usize, StoreError> {
-        Ok(self.sessions.lock().unwrap_or_else(|p| p.into_inner()).0.len())
+        Ok(self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .len())
     }
 }

@@ -50,12 +50,16 @@ pub async fn wait_durable(store: &dyn SessionStore, commit: Commit) -> Result<()
     let state = rx
         .wait_for(|d| d.up_to >= commit.0 || d.failed.is_some())
         .await
-        .map_err(|_| StoreError::Io { path: "session store".into(), cause: "the store was closed".into() })?
+        .map_err(|_| StoreError::Io {
+            path: "session store".into(),
+            cause: "the store was closed".into(),
+        })?
         .clone();
     match state.failed {
-        Some(cause) if state.up_to < commit.0 => {
-            Err(StoreError::Io { path: "session store".into(), cause: cause.to_string() })
-        }
+        Some(cause) if state.up_to < commit.0 => Err(StoreError::Io {
+            path: "session store".into(),
+            cause: cause.to_string(),
+        }),
         _ => Ok(()),
     }
 }

@@ -37,18 +37,30 @@ fn classify_error(path: &Path, e: sled::Error) -> StoreError {
     let path = path.to_path_buf();
     match e {
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-            StoreError::Unwritable { path, cause: io.to_string() }
+            StoreError::Unwritable {
+                path,
+                cause: io.to_string(),
+            }
         }
-        sled::Error::Io(io) if io.to_string().contains("lock") || io.kind() == std::io::ErrorKind::WouldBlock => {
+        sled::Error::Io(io)
+            if io.to_string().contains("lock") || io.kind() == std::io::ErrorKind::WouldBlock =>
+        {
             StoreError::Locked { path }
         }
         sled::Error::Io(io) if io.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
-            StoreError::Unwritable { path, cause: io.to_string() }
+            StoreError::Unwritable {
+                path,
+                cause: io.to_string(),
+            }
         }
-        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => {
-            StoreError::Corrupt { path, cause: e.to_string() }
-        }
-        other => StoreError::Io { path, cause: other.to_string() },
+        sled::Error::Corruption { .. } | sled::Error::Unsupported(_) => StoreError::Corrupt {
+            path,
+            cause: e.to_string(),
+        },
+        other => StoreError::Io {
+            path,
+            cause: other.to_string(),
+        },
     }
 }
 
@@ -57,17 +69,31 @@ impl SledStore {
         if let Err(e) = std::fs::create_dir_all(path) {
             return Err(match e.kind() {
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                    StoreError::Unwritable { path: path.to_path_buf(), cause: e.to_string() }
+                    StoreError::Unwritable {
+                        path: path.to_path_buf(),
+                        cause: e.to_string(),
+                    }
                 }
-                _ => StoreError::Io { path: path.to_path_buf(), cause: e.to_string() },
+                _ => StoreError::Io {
+                    path: path.to_path_buf(),
+                    cause: e.to_string(),
+                },
             });
         }
         // sled's own periodic flush is off: the flusher below decides.
-        let db = std::panic::catch_unwind(|| sled::Config::new().path(path).flush_every_ms(None).open())
-            .map_err(|_| StoreError::Corrupt { path: path.to_path_buf(), cause: "sled could not read its files".into() })?
+        let db =
+            std::panic::catch_unwind(|| sled::Config::new().path(path).flush_every_ms(None).open())
+                .map_err(|_| StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    cause: "sled could not read its files".into(),
+                })?
+                .map_err(|e| classify_error(path, e))?;
+        let sessions = db
+            .open_tree("sessions")
             .map_err(|e| classify_error(path, e))?;
-        let sessions = db.open_tree("sessions").map_err(|e| classify_error(path, e))?;
-        let quarantine = db.open_tree("quarantine").map_err(|e| classify_error(path, e))?;
+        let quarantine = db
+            .open_tree("quarantine")
+            .map_err(|e| classify_error(path, e))?;
         let shared = Arc::new(Shared {
             written: AtomicU64::new(0),
             wake: (Mutex::new(false), Condvar::new()),
@@ -78,9 +104,19 @@ impl SledStore {
             std::thread::Builder::new()
                 .name("paynudge-flush".into())
                 .spawn(move || flush_loop(&db, &shared))
-                .map_err(|e| StoreError::Io { path: path.to_path_buf(), cause: e.to_string() })?
+                .map_err(|e| StoreError::Io {
+                    path: path.to_path_buf(),
+                    cause: e.to_string(),
+                })?
         };
-        Ok(SledStore { db, sessions, quarantine, path: path.to_path_buf(), shared, flusher: Some(flusher) })
+        Ok(SledStore {
+            db,
+            sessions,
+            quarantine,
+            path: path.to_path_buf(),
+            shared,
+            flusher: Some(flusher),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -107,7 +143,9 @@ fn flush_loop(db: &sled::Db, shared: &Shared) {
             }
             Err(e) => {
                 tracing::error!(error = %e, "flushing the session database failed");
-                shared.durable.send_modify(|d| d.failed = Some(Arc::new(e.to_string())));
+                shared
+                    .durable
+                    .send_modify(|d| d.failed = Some(Arc::new(e.to_string())));
                 // Do not spin on a broken disk; waiters have been told.
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
@@ -131,7 +169,11 @@ impl Drop for SledStore {
 impl SessionStore for SledStore {
     fn load(&self, user: &UserId) -> Result<Option<Session>, StoreError> {
         let key = user.as_str().as_bytes();
-        let Some(bytes) = self.sessions.get(key).map_err(|e| classify_error(&self.path, e))? else {
+        let Some(bytes) = self
+            .sessions
+            .get(key)
+            .map_err(|e| classify_error(&self.path, e))?
+        else {
             return Ok(None);
         };
         match serde_json::from_slice::<Session>(&bytes) {
@@ -139,8 +181,12 @@ impl SessionStore for SledStore {
             Err(e) => {
                 // Keep the unreadable record for recovery and start the buyer afresh.
                 let mut qkey = key.to_vec();
-                qkey.extend_from_slice(format!("@{}", chrono::Utc::now().timestamp_millis()).as_bytes());
-                self.quarantine.insert(qkey, bytes).map_err(|e| classify_error(&self.path, e))?;
+                qkey.extend_from_slice(
+                    format!("@{}", chrono::Utc::now().timestamp_millis()).as_bytes(),
+                );
+                self.quarantine
+                    .insert(qkey, bytes)
+                    .map_err(|e| classify_error(&self.path, e))?;
                 tracing::warn!(user = %user, error = %e, "unreadable session record moved to quarantine");
                 Ok(None)
             }
@@ -148,8 +194,10 @@ impl SessionStore for SledStore {
     }
 
     fn save(&self, session: &Session) -> Result<Commit, StoreError> {
-        let bytes = serde_json::to_vec(session)
-            .map_err(|e| StoreError::Io { path: self.path.clone(), cause: e.to_string() })?;
+        let bytes = serde_json::to_vec(session).map_err(|e| StoreError::Io {
+            path: self.path.clone(),
+            cause: e.to_string(),
+        })?;
         self.sessions
             .insert(session.user.as_str().as_bytes(), bytes)
             .map_err(|e| classify_error(&self.path, e))?;
@@ -173,6 +221,9 @@ impl SessionStore for SledStore {
 impl SledStore {
     /// Forces everything written so far to disk (used by tools and tests).
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| classify_error(&self.path, e))
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| classify_error(&self.path, e))
     }
 }

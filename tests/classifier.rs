@@ -1,0 +1,101 @@
+//! The understanding bar, measured on `tests/data/intents_test.tsv`: examples
+//! the classifier never trains on (it trains on `src/nlu/data/` only).
+
+mod common;
+
+use paynudge::nlu::{self, eval};
+use paynudge::{Intent, Lang};
+
+const BAR_MACRO_F1: f64 = 0.90;
+const BAR_UNKNOWN_FALSE_ACCEPT: f64 = 0.10;
+
+#[test]
+fn held_out_macro_f1_per_language_meets_the_bar() {
+    let test =
+        nlu::parse_examples(include_str!("data/intents_test.tsv"), "intents_test.tsv").unwrap();
+    let train = nlu::builtin_examples();
+    for ex in &test {
+        assert!(
+            !train
+                .iter()
+                .any(|t| t.text.trim().to_lowercase() == ex.text.trim().to_lowercase()),
+            "an evaluation line is in the training data: {}",
+            ex.text
+        );
+    }
+    let reports = eval::evaluate(&common::classifier(), &test);
+    assert_eq!(reports.len(), 2);
+    for report in &reports {
+        println!("{report}");
+        assert!(report.macro_f1 >= BAR_MACRO_F1, "{report}");
+        assert!(
+            report.unknown_false_accept <= BAR_UNKNOWN_FALSE_ACCEPT,
+            "{report}"
+        );
+    }
+}
+
+/// Hand-written messages of the kinds buyers send that a model memorising
+/// its examples gets wrong: negation, typos, emoji, mixed languages.
+#[test]
+fn robust_to_negation_typos_emoji_and_mixing() {
+    let c = common::classifier();
+    let cases = [
+        (
+            "password is fine, the code never comes",
+            Intent::VerificationFailed,
+        ),
+        ("pasword forgoten for alipay", Intent::ForgotPassword),
+        (
+            "the pinn is wrong and now its locked 😭😭",
+            Intent::ForgotPassword,
+        ),
+        (
+            "i have enough money, the page just wont load",
+            Intent::SlowNetwork,
+        ),
+        (
+            "not enough $$ in my wallet rn 💸",
+            Intent::InsufficientBalance,
+        ),
+        ("钱够的，就是页面一直转", Intent::SlowNetwork),
+        ("密码没问题 短信验证码收不到", Intent::VerificationFailed),
+        ("余额不够 can I pay later", Intent::InsufficientBalance),
+        ("already paid 了 怎么还催", Intent::ThinksPaid),
+        ("亲 在吗 花呗额度不够了", Intent::InsufficientBalance),
+        (
+            "TRANSFER WENT THROUGH BUT ORDER STILL UNPAID",
+            Intent::ThinksPaid,
+        ),
+        ("餘額不足", Intent::InsufficientBalance),
+        ("转人工！！！", Intent::HumanAgent),
+        ("can u get me a real human", Intent::HumanAgent),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        let got = c.classify(text);
+        if got.intent != want {
+            wrong.push(format!(
+                "{text:?}: want {want}, got {} ({:.2})",
+                got.intent, got.confidence
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn confidence_is_a_probability_and_language_is_reported() {
+    let c = common::classifier();
+    for text in ["", "👍", "ok", "忘记密码", "x".repeat(100_000).as_str()] {
+        let p = c.classify(text);
+        assert!(
+            (0.0..=1.0).contains(&p.confidence),
+            "{text:?}: {}",
+            p.confidence
+        );
+    }
+    assert_eq!(c.classify("忘记密码").lang, Some(Lang::Zh));
+    assert_eq!(c.classify("forgot my password").lang, Some(Lang::En));
+    assert_eq!(c.classify("👍").lang, None);
+}

@@ -1,0 +1,224 @@
+//! The command line is a contract: names, output shapes, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn paynudge(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paynudge"))
+        .args(args)
+        .env_remove("PAYNUDGE_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn classify_prints_one_line_per_input_line() {
+    let out = paynudge(
+        &["classify"],
+        "forgot my alipay pin\n余额不够\n\n👍\n".as_bytes(),
+    );
+    assert!(out.status.success());
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    let fields: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(fields[0], "forgot_password");
+    assert!(fields[1].parse::<f64>().is_ok());
+    assert_eq!(fields[2], "en");
+    assert!(lines[1].starts_with("insufficient_balance\t") && lines[1].ends_with("\tzh"));
+
+    let out = paynudge(&["classify", "--json"], "余额不够\n".as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["intent"], "insufficient_balance");
+    assert_eq!(v["lang"], "zh");
+    assert_eq!(v["text"], "余额不够");
+}
+
+#[test]
+fn chat_json_prints_one_object_per_non_blank_line() {
+    let db = tempfile::tempdir().unwrap();
+    let input = b"forgot my password\n\n   \n1\n\xff\xfe broken utf8\n".to_vec();
+    let out = paynudge(
+        &[
+            "chat",
+            "--json",
+            "--db",
+            db.path().to_str().unwrap(),
+            "--user",
+            "u 1/ü",
+        ],
+        &input,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let objects: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 3);
+    for o in &objects {
+        for key in [
+            "user",
+            "lang",
+            "intent",
+            "confidence",
+            "state",
+            "replies",
+            "options",
+            "handoff",
+        ] {
+            assert!(o.get(key).is_some(), "{key} missing in {o}");
+        }
+        assert_eq!(o["user"], "u 1/ü");
+    }
+    assert_eq!(objects[0]["state"], "forgot_password/method");
+    assert_eq!(objects[1]["state"], "forgot_password/reset");
+    assert!(text(&out.stderr).contains("sessions in"));
+}
+
+#[test]
+fn piped_chat_without_json_talks_plain_text() {
+    let db = tempfile::tempdir().unwrap();
+    let out = paynudge(
+        &["chat", "--db", db.path().to_str().unwrap()],
+        "my balance is too low\n".as_bytes(),
+    );
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("  1) Alipay"), "{stdout}");
+}
+
+#[test]
+fn agent_release_hands_the_buyer_back() {
+    let db = tempfile::tempdir().unwrap();
+    let db = db.path().to_str().unwrap();
+    let out = paynudge(
+        &["chat", "--json", "--db", db, "--user", "b"],
+        "转人工\n".as_bytes(),
+    );
+    assert!(text(&out.stdout).contains("\"handoff\":true"));
+    let out = paynudge(&["agent", "release", "b", "--db", db], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("小助手"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = paynudge(
+        &["chat", "--json", "--db", db, "--user", "b"],
+        "忘记密码了\n".as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["handoff"], false);
+    assert_eq!(v["state"], "forgot_password/method");
+
+    let out = paynudge(&["agent", "release", "nobody", "--db", db], b"");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no session for user"));
+}
+
+#[test]
+fn bad_usage_and_bad_setup_fail_with_one_clear_line() {
+    let out = paynudge(&["chat", "--bogus"], b"");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--bogus"));
+
+    let out = paynudge(&["frobnicate"], b"");
+    assert!(!out.status.success());
+
+    let out = paynudge(&["chat", "--config", "/no/such/paynudge.toml"], b"");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("/no/such/paynudge.toml") && err.contains("hint"),
+        "{err}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("shop.toml");
+    std::fs::write(&config, "[shop]\nreturn_days = \"seven\"\n").unwrap();
+    let out = paynudge(
+        &[
+            "chat",
+            "--config",
+            config.to_str().unwrap(),
+            "--db",
+            dir.path().join("db").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("shop.toml:2"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = paynudge(&["chat", "--db", "/dev/null/sessions"], b"hi\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("/dev/null/sessions"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = paynudge(&["chat", "--user", ""], b"");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("invalid user id"));
+
+    for args in [
+        &["--help"][..],
+        &["chat", "--help"],
+        &["classify", "--help"],
+        &["agent", "release", "--help"],
+    ] {
+        let out = paynudge(args, b"");
+        assert!(
+            out.status.success() && text(&out.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_locked_database_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = paynudge::store::SledStore::open(dir.path()).unwrap();
+    let out = paynudge(&["chat", "--db", dir.path().to_str().unwrap()], b"hi\n");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("in use by another paynudge process") && err.contains("--db"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_corrupt_database_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = paynudge::store::SledStore::open(dir.path()).unwrap();
+        store.flush().unwrap();
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::write(&path, vec![0xA5u8; 4096]).unwrap();
+        }
+    }
+    let out = paynudge(&["chat", "--db", dir.path().to_str().unwrap()], b"hi\n");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(dir.path().to_str().unwrap()) && err.contains("hint"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
