@@ -338,43 +338,62 @@ impl Engine {
     fn missed(&self, t: &mut Turn<'_>) -> bool {
         t.session.misses = t.session.misses.saturating_add(1);
         if t.session.misses >= MISSES_BEFORE_HUMAN {
-            t.session.state = DialogState::OfferingHuman;
-            t.say("offer-human");
-            self.offer_yes_no(t);
+            self.ask(t, DialogState::OfferingHuman, "offer-human");
             return true;
         }
         false
     }
 
     fn ask_clarifying(&self, t: &mut Turn<'_>, options: Vec<Intent>) {
-        t.say("clarify-ask");
-        for intent in &options {
-            t.options
-                .push((intent.label().to_string(), format!("intent-{intent}")));
-        }
-        t.options.push(("other".into(), "opt-clarify-other".into()));
-        t.session.state = DialogState::Clarifying { options };
+        self.ask(t, DialogState::Clarifying { options }, "clarify-ask");
     }
 
-    fn offer_yes_no(&self, t: &mut Turn<'_>) {
-        for v in ["yes", "no"] {
-            t.options.push((v.into(), option_key("confirm", v)));
+    /// Puts a question to the buyer: the state waits for its answer, and the
+    /// options are the ones that state offers.
+    fn ask(&self, t: &mut Turn<'_>, state: DialogState, question: &str) {
+        t.say(question);
+        t.options = self.pending_options(&state);
+        t.session.state = state;
+    }
+
+    /// The quick replies the pending question offers, as (value, label key).
+    fn pending_options(&self, state: &DialogState) -> Vec<(String, String)> {
+        match state {
+            DialogState::Idle => Vec::new(),
+            DialogState::Asking { intent, step } => self
+                .step(*intent, step)
+                .and_then(|s| s.slot.as_ref().map(|slot| (s, slot)))
+                .map(|(s, slot)| {
+                    s.options
+                        .iter()
+                        .map(|v| (v.clone(), option_key(slot, v)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            DialogState::Clarifying { options } => options
+                .iter()
+                .map(|i| (i.label().to_string(), format!("intent-{i}")))
+                .chain([("other".to_string(), "opt-clarify-other".to_string())])
+                .collect(),
+            DialogState::OfferingHuman => ["yes", "no"]
+                .iter()
+                .map(|v| (v.to_string(), option_key("confirm", v)))
+                .collect(),
         }
+    }
+
+    fn step(&self, intent: Intent, id: &str) -> Option<&crate::dialog::Step> {
+        let dialog = self.content.flows.dialog(intent)?;
+        dialog.step_index(id).map(|i| &dialog.steps[i])
     }
 
     /// The buyer's message while a dialog step waits for an answer.
     fn answer(&self, t: &mut Turn<'_>, p: &Prediction, intent: Intent, step_id: &str, text: &str) {
-        let Some((dialog, index)) = self
-            .content
-            .flows
-            .dialog(intent)
-            .and_then(|d| d.step_index(step_id).map(|i| (d, i)))
-        else {
+        let Some(step) = self.step(intent, step_id) else {
             // The dialog changed since this session was saved: start afresh.
             t.session.state = DialogState::Idle;
             return self.fresh(t, p);
         };
-        let step = &dialog.steps[index];
         let Some(slot) = step
             .slot
             .as_deref()
@@ -383,10 +402,8 @@ impl Engine {
             t.session.state = DialogState::Idle;
             return self.fresh(t, p);
         };
-        let picked = self
-            .pick(t, text, &step.options, &slot.name)
-            .map(|i| step.options[i].clone());
-        let value = picked.or_else(|| match slot.kind {
+        let state = t.session.state.clone();
+        let value = self.pick(t, text, &state).or_else(|| match slot.kind {
             SlotKind::YesNo => self
                 .classifier
                 .lexicon()
@@ -422,12 +439,10 @@ impl Engine {
 
     /// The buyer's answer to "did you mean A or B?".
     fn clarified(&self, t: &mut Turn<'_>, p: &Prediction, options: &[Intent], text: &str) {
-        let values: Vec<String> = options
-            .iter()
-            .map(|i| i.label().to_string())
-            .chain(["other".to_string()])
-            .collect();
-        match self.pick(t, text, &values, "").map(|i| values[i].as_str()) {
+        let state = DialogState::Clarifying {
+            options: options.to_vec(),
+        };
+        match self.pick(t, text, &state).as_deref() {
             Some("other") => {
                 t.session.state = DialogState::Idle;
                 t.say("clarify-other");
@@ -450,10 +465,9 @@ impl Engine {
 
     /// The buyer's answer to "shall I get you a person?".
     fn human_offered(&self, t: &mut Turn<'_>, p: &Prediction, text: &str) {
-        let values = ["yes".to_string(), "no".to_string()];
         let answer = self
-            .pick(t, text, &values, "confirm")
-            .map(|i| i == 0)
+            .pick(t, text, &DialogState::OfferingHuman)
+            .map(|v| v == "yes")
             .or_else(|| self.classifier.lexicon().yes_no(&t.normalized));
         match answer {
             Some(true) => self.hand_off(t),
@@ -470,30 +484,28 @@ impl Engine {
         }
     }
 
-    /// Which option the buyer chose: its number, its value (a tap), or its
-    /// label in either language.
-    fn pick(&self, t: &Turn<'_>, text: &str, values: &[String], slot: &str) -> Option<usize> {
+    /// Which option of the pending question the buyer chose: its number, its
+    /// value (what a tap sends), or its label in either language.
+    fn pick(&self, t: &Turn<'_>, text: &str, state: &DialogState) -> Option<String> {
+        let options = self.pending_options(state);
         let trimmed = text.trim().trim_matches(|c: char| !c.is_alphanumeric());
         if let Ok(n) = trimmed.parse::<usize>() {
-            return (1..=values.len()).contains(&n).then(|| n - 1);
+            return n
+                .checked_sub(1)
+                .and_then(|i| options.get(i))
+                .map(|(v, _)| v.clone());
         }
         let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
-        values.iter().position(|v| {
-            let key = if slot.is_empty() {
-                if v == "other" {
-                    "opt-clarify-other".to_string()
-                } else {
-                    format!("intent-{v}")
-                }
-            } else {
-                option_key(slot, v)
-            };
-            v == wanted
-                || Lang::ALL.iter().any(|l| {
-                    let label = normalize(&self.render_in(*l, t.session, t.now, &key));
-                    label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
-                })
-        })
+        let is_label = |key: &str| {
+            Lang::ALL.iter().any(|l| {
+                let label = normalize(&self.render_in(*l, t.session, t.now, key));
+                label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
+            })
+        };
+        options
+            .into_iter()
+            .find(|(v, key)| v == wanted || is_label(key))
+            .map(|(v, _)| v)
     }
 
     /// Starts the dialog for `intent` from the current message.
@@ -557,16 +569,11 @@ impl Engine {
                         }
                         _ => {
                             t.session.slots.remove(slot);
-                            t.say(ask.clone());
-                            t.options = step
-                                .options
-                                .iter()
-                                .map(|v| (v.clone(), option_key(slot, v)))
-                                .collect();
-                            t.session.state = DialogState::Asking {
+                            let state = DialogState::Asking {
                                 intent,
                                 step: step.id.clone(),
                             };
+                            self.ask(t, state, ask);
                             return;
                         }
                     }
@@ -578,29 +585,17 @@ impl Engine {
 
     /// Repeats the pending question (after a language switch, /help, a miss).
     fn repeat_question(&self, t: &mut Turn<'_>) {
-        match t.session.state.clone() {
+        let state = t.session.state.clone();
+        let question = match &state {
             DialogState::Asking { intent, step } => {
-                let Some(dialog) = self.content.flows.dialog(intent) else {
-                    return;
-                };
-                let Some(step) = dialog.step_index(&step).map(|i| &dialog.steps[i]) else {
-                    return;
-                };
-                if let (Some(ask), Some(slot)) = (&step.ask, &step.slot) {
-                    t.say(ask.clone());
-                    t.options = step
-                        .options
-                        .iter()
-                        .map(|v| (v.clone(), option_key(slot, v)))
-                        .collect();
-                }
+                self.step(*intent, step).and_then(|s| s.ask.clone())
             }
-            DialogState::Clarifying { options } => self.ask_clarifying(t, options),
-            DialogState::OfferingHuman => {
-                t.say("offer-human");
-                self.offer_yes_no(t);
-            }
-            DialogState::Idle => {}
+            DialogState::Clarifying { .. } => Some("clarify-ask".to_string()),
+            DialogState::OfferingHuman => Some("offer-human".to_string()),
+            DialogState::Idle => None,
+        };
+        if let Some(question) = question {
+            self.ask(t, state, &question);
         }
     }
 

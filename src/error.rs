@@ -28,6 +28,12 @@ pub enum Error {
     #[error("console: {0}")]
     Console(#[from] std::io::Error),
 
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("no session for user {0:?} in this database\nhint: check the id and --db; `chat --user ID` creates sessions")]
+    NoSession(String),
+
     #[error("invalid user id {id:?}: {reason}")]
     UserId { id: String, reason: &'static str },
 }

@@ -45,10 +45,15 @@ enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
-    /// Measure the classifier on a labelled TSV (`label<TAB>lang<TAB>text`).
+    /// Measure the classifier on a labelled TSV (`label<TAB>lang<TAB>text`),
+    /// or by cross-validation on its own training examples (`--cv K`).
     Eval {
         /// The labelled file, e.g. tests/data/intents_test.tsv.
-        file: PathBuf,
+        #[arg(required_unless_present = "cv")]
+        file: Option<PathBuf>,
+        /// K-fold cross-validation on the built-in training examples instead.
+        #[arg(long, value_name = "K", conflicts_with = "file")]
+        cv: Option<usize>,
         /// Also list every mistake.
         #[arg(long)]
         mistakes: bool,
@@ -119,9 +124,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let user = UserId::parse(&user)?;
             let engine = open_engine(&common)?;
             if engine.store().load(&user)?.is_none() {
-                return Err(Error::Content(format!(
-                    "no session for user {user:?} in this database"
-                )));
+                return Err(Error::NoSession(user.to_string()));
             }
             let reply = runtime()?.block_on(engine.release(&user, chrono::Utc::now()))?;
             println!(
@@ -130,13 +133,21 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Eval { file, mistakes } => {
-            let tsv = std::fs::read_to_string(&file)
-                .map_err(|e| Error::Content(format!("{}: {e}", file.display())))?;
-            let examples =
-                nlu::parse_examples(&tsv, &file.display().to_string()).map_err(Error::Content)?;
-            let classifier = Classifier::builtin();
-            for report in eval::evaluate(&classifier, &examples) {
+        Command::Eval { file, cv, mistakes } => {
+            let reports = match (file, cv) {
+                (_, Some(k)) => {
+                    eval::cross_validate(&nlu::builtin_examples(), k, nlu::TrainParams::default())
+                }
+                (Some(file), None) => {
+                    let tsv = std::fs::read_to_string(&file)
+                        .map_err(|source| Error::Read { path: file.clone(), source })?;
+                    let examples = nlu::parse_examples(&tsv, &file.display().to_string())
+                        .map_err(Error::Content)?;
+                    eval::evaluate(&Classifier::builtin(), &examples)
+                }
+                (None, None) => unreachable!("clap requires a file or --cv"),
+            };
+            for report in reports {
                 println!("{report}");
                 if mistakes {
                     for (want, got, text) in &report.mistakes {

@@ -1,7 +1,7 @@
 //! Measuring the classifier: macro-F1 per language and how often an
 //! out-of-scope message is taken for a payment intent.
 
-use super::{Classifier, Example};
+use super::{Classifier, Example, Lexicon, TrainParams};
 use crate::intent::Intent;
 use crate::lang::Lang;
 use std::fmt;
@@ -23,16 +23,57 @@ pub struct LangReport {
 
 /// Classifies `examples` and reports per language.
 pub fn evaluate(classifier: &Classifier, examples: &[Example]) -> Vec<LangReport> {
+    let predicted: Vec<Intent> = examples
+        .iter()
+        .map(|e| classifier.classify(&e.text).intent)
+        .collect();
+    reports(examples, &predicted)
+}
+
+/// k-fold cross-validation: each example is classified by a model trained on
+/// the other folds only. Used to choose settings without touching the
+/// held-out evaluation set.
+pub fn cross_validate(examples: &[Example], folds: usize, params: TrainParams) -> Vec<LangReport> {
+    let folds = folds.max(2);
+    // Deterministic interleaving by a hash of the position spreads every
+    // label over all folds.
+    let fold_of = |i: usize| (i.wrapping_mul(2_654_435_761) >> 7) % folds;
+    let mut predicted = vec![Intent::Unknown; examples.len()];
+    for fold in 0..folds {
+        let train: Vec<Example> = examples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| fold_of(*i) != fold)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let classifier = Classifier::train(Lexicon::builtin(), &train, params);
+        for (i, e) in examples
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| fold_of(*i) == fold)
+        {
+            predicted[i] = classifier.classify(&e.text).intent;
+        }
+    }
+    reports(examples, &predicted)
+}
+
+fn reports(examples: &[Example], predicted: &[Intent]) -> Vec<LangReport> {
     Lang::ALL
         .iter()
         .filter_map(|lang| {
-            let subset: Vec<&Example> = examples.iter().filter(|e| e.lang == *lang).collect();
-            (!subset.is_empty()).then(|| report(classifier, *lang, &subset))
+            let subset: Vec<(&Example, Intent)> = examples
+                .iter()
+                .zip(predicted)
+                .filter(|(e, _)| e.lang == *lang)
+                .map(|(e, p)| (e, *p))
+                .collect();
+            (!subset.is_empty()).then(|| report(*lang, &subset))
         })
         .collect()
 }
 
-fn report(classifier: &Classifier, lang: Lang, examples: &[&Example]) -> LangReport {
+fn report(lang: Lang, examples: &[(&Example, Intent)]) -> LangReport {
     let n = Intent::ALL.len();
     let mut tp = vec![0usize; n];
     let mut fp = vec![0usize; n];
@@ -40,8 +81,7 @@ fn report(classifier: &Classifier, lang: Lang, examples: &[&Example]) -> LangRep
     let mut present = vec![false; n];
     let (mut correct, mut unknowns, mut accepted) = (0usize, 0usize, 0usize);
     let mut mistakes = Vec::new();
-    for ex in examples {
-        let got = classifier.classify(&ex.text).intent;
+    for &(ex, got) in examples {
         present[ex.intent.index()] = true;
         if got == ex.intent {
             correct += 1;
