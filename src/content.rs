@@ -28,6 +28,7 @@ pub const GLOBAL_VARS: &[&str] = &[
     "cs_now",
     "friend_pay_hours",
     "bank_hotline",
+    "order_id",
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -45,6 +46,25 @@ pub const ENGINE_KEYS: &[&str] = &[
     "lang-switched",
     "empty-message",
     "unknown-command",
+    "order-bound",
+    "link-invalid",
+    "link-taken",
+    "media-unsupported",
+    "reminders-stopped",
+    "tap-expired",
+    "agents-only",
+    "agent-released",
+    "agent-note-saved",
+    "agent-unknown-thread",
+    "handoff-ping",
+    "card-title",
+    "card-buyer",
+    "card-language",
+    "card-intents",
+    "card-slots",
+    "card-order",
+    "card-transcript",
+    "card-none",
 ];
 
 pub struct Content {

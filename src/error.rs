@@ -29,9 +29,14 @@ pub enum Error {
     Console(#[from] std::io::Error),
 
     #[error("{}: cannot read: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
-    #[error("no session for user {0:?} in this database\nhint: check the id and --db; `chat --user ID` creates sessions")]
+    #[error(
+        "no session for user {0:?} in this database\nhint: check the id and --db; `chat --user ID` creates sessions"
+    )]
     NoSession(String),
 
     #[error("invalid user id {id:?}: {reason}")]

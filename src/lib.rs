@@ -9,6 +9,7 @@
 //! - [`locale`]: the texts, from Fluent files in `locales/`.
 //! - [`content`]: dialogs and texts together, built in or the shop's own, cross-checked.
 //! - [`config`]: the shop's configuration file.
+//! - [`links`]: signed deep-link payloads that bind a chat to an order.
 //! - [`session`]: what is remembered per buyer.
 //! - [`store`]: where sessions live (sled, or memory in tests), with group commit.
 //! - [`engine`]: one message in, replies out; the only thing channels call.
@@ -23,6 +24,7 @@ pub mod engine;
 pub mod error;
 pub mod intent;
 pub mod lang;
+pub mod links;
 pub mod locale;
 pub mod nlu;
 pub mod session;

@@ -139,8 +139,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                     eval::cross_validate(&nlu::builtin_examples(), k, nlu::TrainParams::default())
                 }
                 (Some(file), None) => {
-                    let tsv = std::fs::read_to_string(&file)
-                        .map_err(|source| Error::Read { path: file.clone(), source })?;
+                    let tsv = std::fs::read_to_string(&file).map_err(|source| Error::Read {
+                        path: file.clone(),
+                        source,
+                    })?;
                     let examples = nlu::parse_examples(&tsv, &file.display().to_string())
                         .map_err(Error::Content)?;
                     eval::evaluate(&Classifier::builtin(), &examples)

@@ -79,6 +79,8 @@ pub enum Speaker {
     Buyer,
     Bot,
     Agent,
+    /// An agent's internal note: in the transcript, never sent to the buyer.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +110,21 @@ pub struct Session {
     pub order: Option<String>,
     /// The last turns, bounded by `session.transcript_turns`.
     pub transcript: VecDeque<Turn>,
+    /// Messages handled so far; a question is tagged with the turn that asked
+    /// it, so a tap on an old keyboard is recognised as stale.
+    pub turns: u64,
+    /// The turn whose question is pending (0: none).
+    pub asked_turn: u64,
+    /// When the session was handed to a person (Unix seconds).
+    pub handoff_at: Option<i64>,
+    /// The agents were reminded once that this buyer is waiting.
+    pub agent_pinged: bool,
+    /// The channel's id for the agents' thread about this buyer (opaque to the engine).
+    pub agent_thread: Option<String>,
+    /// The buyer blocked the bot: never message them until they write again.
+    pub blocked: bool,
+    /// The buyer asked for no payment reminders (`/stop`).
+    pub reminders_stopped: bool,
     /// Unix seconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -137,6 +154,13 @@ impl Session {
             intents_seen: Vec::new(),
             order: None,
             transcript: VecDeque::new(),
+            turns: 0,
+            asked_turn: 0,
+            handoff_at: None,
+            agent_pinged: false,
+            agent_thread: None,
+            blocked: false,
+            reminders_stopped: false,
             created_at: now,
             updated_at: now,
         }

@@ -59,3 +59,26 @@ opt-check-device = Certificate or U-key
 opt-check-biometric = Face or fingerprint
 opt-confirm-yes = Yes
 opt-confirm-no = No
+
+## Orders, links and delivery
+order-bound = Thanks! This chat is now linked to your order { $order_id }. Tell me if anything is stopping the payment.
+link-invalid = Sorry, that link isn't valid or has expired, so I couldn't link an order. Please open the link again from the shop's order page.
+link-taken = That order is already linked to another chat, so I can't show it here. If it's yours, please contact customer service.
+media-unsupported = Thanks! I can only read text messages, so please describe in words what's stopping the payment.
+reminders-stopped = Okay, I won't send you any more payment reminders. You can still write to me anytime.
+tap-expired = That button belongs to an earlier question, so I've ignored it.
+
+## Agents (shown in the support group)
+agents-only = Only customer-service agents can use that command, and only in the support group's topics.
+agent-released = The buyer is back with the bot. This topic is closed; it reopens if they need a person again.
+agent-note-saved = Note saved. The buyer doesn't see it.
+agent-unknown-thread = This topic isn't linked to a buyer.
+handoff-ping = Reminder: this buyer is still waiting for a reply.
+card-title = New buyer handed over
+card-buyer = Buyer
+card-language = Language
+card-intents = Seen
+card-slots = Details
+card-order = Order
+card-transcript = Last messages
+card-none = none

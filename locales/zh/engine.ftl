@@ -58,3 +58,26 @@ opt-check-device = U盾/数字证书
 opt-check-biometric = 刷脸/指纹
 opt-confirm-yes = 是
 opt-confirm-no = 否
+
+## 订单、链接与消息送达
+order-bound = 好的亲，这个对话已关联到您的订单 { $order_id }。付款遇到什么问题都可以告诉我哦～
+link-invalid = 抱歉亲，这个链接无效或已过期，没能关联订单。请从店铺的订单页面重新打开链接哦。
+link-taken = 这个订单已经关联了另一个对话，这里不能显示哦。如果是您的订单，请联系人工客服。
+media-unsupported = 收到啦～不过我只能看懂文字消息，麻烦用文字描述一下付款遇到的问题哦。
+reminders-stopped = 好的，之后不会再给您发付款提醒了。有问题随时找我哦。
+tap-expired = 这个按钮属于之前的问题，已忽略哦。
+
+## 客服（显示在客服群里）
+agents-only = 只有客服可以使用这个指令，并且只能在客服群的话题里使用。
+agent-released = 买家已交回机器人。本话题已关闭，买家再次需要人工时会重新打开。
+agent-note-saved = 备注已保存，买家看不到。
+agent-unknown-thread = 这个话题没有关联买家。
+handoff-ping = 提醒：这位买家还在等待回复。
+card-title = 新的转人工买家
+card-buyer = 买家
+card-language = 语言
+card-intents = 出现过的意图
+card-slots = 已知信息
+card-order = 订单
+card-transcript = 最近消息
+card-none = 无

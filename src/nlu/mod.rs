@@ -63,7 +63,10 @@ pub fn builtin_examples() -> Vec<Example> {
         ("intents_train.tsv", include_str!("data/intents_train.tsv")),
         ("examples_en.tsv", include_str!("data/examples_en.tsv")),
         ("examples_zh.tsv", include_str!("data/examples_zh.tsv")),
-        ("examples_boundary.tsv", include_str!("data/examples_boundary.tsv")),
+        (
+            "examples_boundary.tsv",
+            include_str!("data/examples_boundary.tsv"),
+        ),
     ];
     sources
         .iter()

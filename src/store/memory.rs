@@ -10,6 +10,7 @@ use tokio::sync::watch;
 pub struct MemoryStore {
     /// A std mutex: it is held only for a map access, never across an await.
     sessions: Mutex<(HashMap<UserId, Session>, u64)>,
+    index: Mutex<HashMap<(String, String), String>>,
     durable: watch::Sender<Durability>,
 }
 
@@ -17,6 +18,7 @@ impl Default for MemoryStore {
     fn default() -> Self {
         MemoryStore {
             sessions: Mutex::new((HashMap::new(), 0)),
+            index: Mutex::default(),
             durable: watch::Sender::new(Durability::default()),
         }
     }
@@ -35,6 +37,33 @@ impl SessionStore for MemoryStore {
         let seq = guard.1;
         self.durable.send_modify(|d| d.up_to = seq);
         Ok(Commit(seq))
+    }
+
+    fn claim(&self, kind: &str, key: &str, value: &str) -> Result<(String, Commit), StoreError> {
+        let mut index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        let held = index
+            .entry((kind.to_string(), key.to_string()))
+            .or_insert_with(|| value.to_string())
+            .clone();
+        Ok((held, Commit(self.durable.borrow().up_to)))
+    }
+
+    fn lookup(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError> {
+        let index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(index.get(&(kind.to_string(), key.to_string())).cloned())
+    }
+
+    fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError> {
+        let all: Vec<Session> = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .values()
+            .cloned()
+            .collect();
+        all.into_iter().for_each(visit);
+        Ok(())
     }
 
     fn durable(&self) -> watch::Receiver<Durability> {

@@ -33,6 +33,16 @@ pub trait SessionStore: Send + Sync {
     /// reports the returned commit.
     fn save(&self, session: &Session) -> Result<Commit, StoreError>;
 
+    /// Secondary keys: an order's buyer, an agents' thread's buyer. Sets
+    /// `kind`/`key` to `value` unless it already holds a value, and returns
+    /// the value it holds afterwards (first claim wins, atomically).
+    fn claim(&self, kind: &str, key: &str, value: &str) -> Result<(String, Commit), StoreError>;
+
+    fn lookup(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Visits every stored session (for periodic scans).
+    fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError>;
+
     /// Watches durability; see [`wait_durable`].
     fn durable(&self) -> watch::Receiver<Durability>;
 

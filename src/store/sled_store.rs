@@ -20,6 +20,8 @@ pub struct SledStore {
     sessions: sled::Tree,
     /// Records that would not deserialise are moved here, never deleted.
     quarantine: sled::Tree,
+    /// Secondary keys, `kind \0 key` -> value.
+    index: sled::Tree,
     path: PathBuf,
     shared: Arc<Shared>,
     flusher: Option<JoinHandle<()>>,
@@ -94,6 +96,7 @@ impl SledStore {
         let quarantine = db
             .open_tree("quarantine")
             .map_err(|e| classify_error(path, e))?;
+        let index = db.open_tree("index").map_err(|e| classify_error(path, e))?;
         let shared = Arc::new(Shared {
             written: AtomicU64::new(0),
             wake: (Mutex::new(false), Condvar::new()),
@@ -113,6 +116,7 @@ impl SledStore {
             db,
             sessions,
             quarantine,
+            index,
             path: path.to_path_buf(),
             shared,
             flusher: Some(flusher),
@@ -201,12 +205,42 @@ impl SessionStore for SledStore {
         self.sessions
             .insert(session.user.as_str().as_bytes(), bytes)
             .map_err(|e| classify_error(&self.path, e))?;
-        let seq = self.shared.written.fetch_add(1, Ordering::AcqRel) + 1;
-        // Taking the lock orders this wake-up after the flusher's check, so it
-        // cannot be lost between the check and the wait.
-        drop(self.shared.wake.0.lock().unwrap_or_else(|p| p.into_inner()));
-        self.shared.wake.1.notify_one();
-        Ok(Commit(seq))
+        Ok(self.written())
+    }
+
+    fn claim(&self, kind: &str, key: &str, value: &str) -> Result<(String, Commit), StoreError> {
+        let k = index_key(kind, key);
+        let held =
+            match self
+                .index
+                .compare_and_swap(&k, None as Option<&[u8]>, Some(value.as_bytes()))
+            {
+                Ok(Ok(())) => value.to_string(),
+                Ok(Err(current)) => current
+                    .current
+                    .map(|v| String::from_utf8_lossy(&v).into_owned())
+                    .unwrap_or_default(),
+                Err(e) => return Err(classify_error(&self.path, e)),
+            };
+        Ok((held, self.written()))
+    }
+
+    fn lookup(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError> {
+        let value = self
+            .index
+            .get(index_key(kind, key))
+            .map_err(|e| classify_error(&self.path, e))?;
+        Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError> {
+        for item in self.sessions.iter() {
+            let (_, bytes) = item.map_err(|e| classify_error(&self.path, e))?;
+            if let Ok(session) = serde_json::from_slice::<Session>(&bytes) {
+                visit(session);
+            }
+        }
+        Ok(())
     }
 
     fn durable(&self) -> watch::Receiver<Durability> {
@@ -218,7 +252,21 @@ impl SessionStore for SledStore {
     }
 }
 
+fn index_key(kind: &str, key: &str) -> Vec<u8> {
+    [kind.as_bytes(), b"\0", key.as_bytes()].concat()
+}
+
 impl SledStore {
+    /// Counts a completed write and wakes the flusher.
+    fn written(&self) -> Commit {
+        let seq = self.shared.written.fetch_add(1, Ordering::AcqRel) + 1;
+        // Taking the lock orders this wake-up after the flusher's check, so it
+        // cannot be lost between the check and the wait.
+        drop(self.shared.wake.0.lock().unwrap_or_else(|p| p.into_inner()));
+        self.shared.wake.1.notify_one();
+        Commit(seq)
+    }
+
     /// Forces everything written so far to disk (used by tools and tests).
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db

@@ -10,6 +10,7 @@ use crate::dialog::{SlotKind, Target, option_key};
 use crate::error::Error;
 use crate::intent::Intent;
 use crate::lang::{self, Lang};
+use crate::links::LinkSigner;
 use crate::nlu::{Classifier, Prediction, normalize::normalize};
 use crate::session::{DialogState, Owner, Session, Speaker, UserId};
 use crate::store::{Commit, SessionStore, wait_durable};
@@ -18,6 +19,9 @@ use fluent_bundle::FluentArgs;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
+
+mod handoff;
+pub use handoff::AgentCard;
 
 /// Messages longer than this are cut before anything else happens: nobody
 /// types 16 KB into a chat, and the cap bounds the work a message can cause.
@@ -52,6 +56,12 @@ pub struct Reply {
     pub options: Vec<QuickReply>,
     /// The session is with customer service (the bot stays silent).
     pub handoff: bool,
+    /// This message handed the buyer to customer service (the channel
+    /// alerts the agents).
+    pub handoff_started: bool,
+    /// Tag of the pending question, when `options` are offered: a channel
+    /// sends it back with a tap so a tap on an old keyboard is recognised.
+    pub question: Option<u64>,
 }
 
 pub struct Engine {
@@ -63,6 +73,14 @@ pub struct Engine {
     /// shard lock (std mutex: never held across an await). Sharded so that
     /// different buyers rarely wait on each other.
     locks: Box<[Mutex<()>]>,
+    /// Checks deep-link payloads (`/start <payload>`); `None`: links are off.
+    links: Option<LinkSigner>,
+}
+
+/// One line of a reply: a text key, or words said verbatim (an agent's).
+enum Line {
+    Key(String),
+    Verbatim(String),
 }
 
 /// The reply being built for one message.
@@ -70,7 +88,10 @@ struct Turn<'a> {
     session: &'a mut Session,
     now: DateTime<Utc>,
     normalized: String,
-    say: Vec<String>,
+    say: Vec<Line>,
+    /// Who the reply's lines come from (recorded in the transcript).
+    speaker: Speaker,
+    handoff_started: bool,
     options: Vec<(String, String)>,
     intent: Intent,
     confidence: f32,
@@ -78,7 +99,7 @@ struct Turn<'a> {
 
 impl Turn<'_> {
     fn say(&mut self, key: impl Into<String>) {
-        self.say.push(key.into());
+        self.say.push(Line::Key(key.into()));
     }
 }
 
@@ -91,12 +112,23 @@ impl Engine {
     ) -> Engine {
         let locks = (0..256).map(|_| Mutex::new(())).collect();
         Engine {
+            links: None,
             config,
             content,
             classifier,
             store,
             locks,
         }
+    }
+
+    /// Turns on order binding by deep link.
+    pub fn with_links(mut self, links: LinkSigner) -> Engine {
+        self.links = Some(links);
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     pub fn store(&self) -> &dyn SessionStore {
@@ -171,20 +203,19 @@ impl Engine {
             now,
             normalized: String::new(),
             say: Vec::new(),
+            speaker: Speaker::Bot,
+            handoff_started: false,
             options: Vec::new(),
             intent: Intent::Unknown,
             confidence: 0.0,
         };
+        turn.session.turns += 1;
         act(self, &mut turn);
+        let speaker = turn.speaker;
         let reply = self.finish(turn);
         if !reply.replies.is_empty() {
             let keep = self.config.session.transcript_turns;
-            session.record(
-                Speaker::Bot,
-                &reply.replies.join("\n"),
-                now.timestamp(),
-                keep,
-            );
+            session.record(speaker, &reply.replies.join("\n"), now.timestamp(), keep);
         }
         session.updated_at = now.timestamp();
         let commit = self.store.save(&session)?;
@@ -224,6 +255,8 @@ impl Engine {
             return;
         }
         t.session.record(Speaker::Buyer, text, now, keep);
+        // Writing again means the buyer can be reached again.
+        t.session.blocked = false;
         t.normalized = normalize(text);
         let detected = lang::detect(text);
 
@@ -271,9 +304,15 @@ impl Engine {
         match name.as_str() {
             "start" => {
                 t.intent = Intent::Greeting;
-                if t.session.with_bot() {
-                    t.say("welcome");
+                match words.next() {
+                    Some(payload) => self.bind_order(t, payload),
+                    None if t.session.with_bot() => t.say("welcome"),
+                    None => {}
                 }
+            }
+            "stop" => {
+                t.session.reminders_stopped = true;
+                t.say("reminders-stopped");
             }
             "help" => {
                 t.intent = Intent::Greeting;
@@ -291,6 +330,31 @@ impl Engine {
                 }
             }
             _ => t.say("unknown-command"),
+        }
+    }
+
+    /// `/start <payload>` from a deep link: binds the chat to the order the
+    /// payload names, if the payload is genuine, unexpired, and the order is
+    /// not bound to another buyer already.
+    fn bind_order(&self, t: &mut Turn<'_>, payload: &str) {
+        let verified = self
+            .links
+            .as_ref()
+            .map(|l| l.verify(payload, t.now.timestamp()));
+        let Some(Ok(order)) = verified else {
+            tracing::info!(user = %t.session.user, "deep link rejected");
+            return t.say("link-invalid");
+        };
+        match self.store.claim("order", &order, t.session.user.as_str()) {
+            Ok((owner, _)) if owner == t.session.user.as_str() => {
+                t.session.order = Some(order);
+                t.say("order-bound");
+            }
+            Ok(_) => t.say("link-taken"),
+            Err(e) => {
+                tracing::error!(error = %e, "binding an order failed");
+                t.say("link-invalid");
+            }
         }
     }
 
@@ -352,6 +416,7 @@ impl Engine {
     /// options are the ones that state offers.
     fn ask(&self, t: &mut Turn<'_>, state: DialogState, question: &str) {
         t.say(question);
+        t.session.asked_turn = t.session.turns;
         t.options = self.pending_options(&state);
         t.session.state = state;
     }
@@ -552,7 +617,7 @@ impl Engine {
                 }
                 Target::Step(index) => {
                     let step = &dialog.steps[index];
-                    t.say.extend(step.say.iter().cloned());
+                    t.say.extend(step.say.iter().map(|k| Line::Key(k.clone())));
                     let (Some(ask), Some(slot)) = (&step.ask, &step.slot) else {
                         target = step.next.route(None);
                         continue;
@@ -600,6 +665,9 @@ impl Engine {
     }
 
     fn hand_off(&self, t: &mut Turn<'_>) {
+        t.handoff_started = t.session.with_bot();
+        t.session.handoff_at = Some(t.now.timestamp());
+        t.session.agent_pinged = false;
         t.intent = Intent::HumanAgent;
         t.session.saw(Intent::HumanAgent);
         t.session.owner = Owner::WaitingForAgent;
@@ -611,7 +679,14 @@ impl Engine {
 
     fn finish(&self, t: Turn<'_>) -> Reply {
         let s = &*t.session;
-        let replies = t.say.iter().map(|k| self.render(s, t.now, k)).collect();
+        let replies = t
+            .say
+            .iter()
+            .map(|line| match line {
+                Line::Key(key) => self.render(s, t.now, key),
+                Line::Verbatim(text) => text.clone(),
+            })
+            .collect();
         let options = t
             .options
             .iter()
@@ -636,6 +711,8 @@ impl Engine {
             replies,
             options,
             handoff: !s.with_bot(),
+            handoff_started: t.handoff_started,
+            question: (!t.options.is_empty()).then_some(s.asked_turn),
         }
     }
 
@@ -676,6 +753,10 @@ impl Engine {
             Lang::Zh => &shop.bank_hotline_zh,
         };
         args.set("bank_hotline", hotline.clone());
+        args.set(
+            "order_id",
+            session.order.clone().unwrap_or_else(|| "none".to_string()),
+        );
         for name in self.content.flows.slots.keys() {
             let value = session
                 .slots

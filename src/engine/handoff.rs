@@ -1,0 +1,241 @@
+//! What channels call around a human handoff and delivery: relaying agents'
+//! words, notes, media, taps on quick replies, blocked buyers, the agents'
+//! summary card, and the scan for buyers still waiting for a person.
+
+use super::{Engine, Line};
+use crate::error::Error;
+use crate::intent::Intent;
+use crate::lang::Lang;
+use crate::session::{DialogState, Owner, Session, Speaker, UserId};
+use crate::store::wait_durable;
+use chrono::{DateTime, Utc};
+
+/// What the agents see first when a buyer is handed to them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentCard {
+    /// A short title for the agents' thread: name, language, order.
+    pub title: String,
+    /// The card itself, in the agents' language; buyer text is quoted as is.
+    pub text: String,
+}
+
+/// How many transcript turns the card quotes.
+const CARD_TURNS: usize = 8;
+
+impl Engine {
+    /// A tap on a quick reply: `question` is the tag the reply carried. A tap
+    /// on a keyboard whose question is no longer pending is not replayed into
+    /// a later step; the buyer is told and asked the current question.
+    pub async fn handle_tap(
+        &self,
+        user: &UserId,
+        question: u64,
+        value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<super::Reply, Error> {
+        let (reply, commit) = self.with_session(user, now, |engine, t| {
+            let pending =
+                !matches!(t.session.state, DialogState::Idle) && t.session.asked_turn == question;
+            if pending && t.session.with_bot() {
+                engine.respond(t, value);
+            } else {
+                t.say("tap-expired");
+                if t.session.with_bot() {
+                    engine.repeat_question(t);
+                }
+            }
+        })?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// A photo, sticker, voice note or file. With the bot: a polite reply
+    /// that it reads text. With a person: recorded, and the channel relays it.
+    pub async fn handle_media(
+        &self,
+        user: &UserId,
+        kind: &str,
+        now: DateTime<Utc>,
+    ) -> Result<super::Reply, Error> {
+        let keep = self.config.session.transcript_turns;
+        let (reply, commit) = self.with_session(user, now, |engine, t| {
+            t.session
+                .record(Speaker::Buyer, &format!("[{kind}]"), now.timestamp(), keep);
+            t.session.blocked = false;
+            if t.session.with_bot() {
+                t.say("media-unsupported");
+                engine.repeat_question(t);
+            }
+        })?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// An agent's message to the buyer: the agent owns the session from now
+    /// on. The reply carries the text, verbatim, for the channel to deliver.
+    pub async fn agent_says(
+        &self,
+        user: &UserId,
+        agent: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<super::Reply, Error> {
+        let (reply, commit) = self.with_session(user, now, |_, t| {
+            t.session.owner = Owner::Agent {
+                agent: agent.to_string(),
+            };
+            t.session.state = DialogState::Idle;
+            t.speaker = Speaker::Agent;
+            t.intent = Intent::HumanAgent;
+            t.confidence = 1.0;
+            t.say.push(Line::Verbatim(text.to_string()));
+        })?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// An agent's internal note: kept in the transcript, never sent.
+    pub async fn agent_note(
+        &self,
+        user: &UserId,
+        agent: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let keep = self.config.session.transcript_turns;
+        let (_, commit) = self.with_session(user, now, |_, t| {
+            t.session.record(
+                Speaker::Note,
+                &format!("{agent}: {text}"),
+                now.timestamp(),
+                keep,
+            );
+        })?;
+        Ok(wait_durable(&*self.store, commit).await?)
+    }
+
+    /// The buyer blocked the bot (a send failed with "forbidden"): nothing is
+    /// sent to them until they write again.
+    pub async fn mark_blocked(&self, user: &UserId, now: DateTime<Utc>) -> Result<(), Error> {
+        let (_, commit) = self.with_session(user, now, |_, t| t.session.blocked = true)?;
+        Ok(wait_durable(&*self.store, commit).await?)
+    }
+
+    /// Records the agents' thread for this buyer, once: the first thread
+    /// claimed wins, and the thread's id leads back to the buyer.
+    pub async fn set_agent_thread(
+        &self,
+        user: &UserId,
+        thread: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.store.claim("thread", thread, user.as_str())?;
+        let (_, commit) = self.with_session(user, now, |_, t| {
+            t.session
+                .agent_thread
+                .get_or_insert_with(|| thread.to_string());
+        })?;
+        Ok(wait_durable(&*self.store, commit).await?)
+    }
+
+    /// The buyer an agents' thread is about.
+    pub fn user_for_thread(&self, thread: &str) -> Result<Option<UserId>, Error> {
+        Ok(self
+            .store
+            .lookup("thread", thread)?
+            .and_then(|u| UserId::parse(&u).ok()))
+    }
+
+    pub fn session(&self, user: &UserId) -> Result<Option<Session>, Error> {
+        Ok(self.store.load(user)?)
+    }
+
+    /// Buyers handed to a person at least `after` ago whom no agent has
+    /// answered yet and whose agents have not been reminded.
+    pub fn waiting_for_agents(
+        &self,
+        now: DateTime<Utc>,
+        after: chrono::Duration,
+    ) -> Result<Vec<Session>, Error> {
+        let cutoff = (now - after).timestamp();
+        let mut waiting = Vec::new();
+        self.store.scan(&mut |s| {
+            if s.owner == Owner::WaitingForAgent
+                && !s.agent_pinged
+                && s.handoff_at.is_some_and(|at| at <= cutoff)
+            {
+                waiting.push(s);
+            }
+        })?;
+        Ok(waiting)
+    }
+
+    pub async fn mark_pinged(&self, user: &UserId, now: DateTime<Utc>) -> Result<(), Error> {
+        let (_, commit) = self.with_session(user, now, |_, t| t.session.agent_pinged = true)?;
+        Ok(wait_durable(&*self.store, commit).await?)
+    }
+
+    /// A text in `lang` outside any conversation (agents' notices, banners).
+    pub fn text(&self, lang: Lang, key: &str) -> String {
+        let session = Session {
+            lang,
+            ..Session::default()
+        };
+        self.render(&session, Utc::now(), key)
+    }
+
+    /// The summary card the agents see first: language, intents seen, slots,
+    /// the order, and the last turns.
+    pub fn agent_card(&self, session: &Session, name: &str, lang: Lang) -> AgentCard {
+        let label = |key: &str| self.text(lang, key);
+        let none = label("card-none");
+        let intents: Vec<&str> = session.intents_seen.iter().map(|i| i.label()).collect();
+        let slots: Vec<String> = session
+            .slots
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let order = session.order.clone().unwrap_or_else(|| none.clone());
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                none.clone()
+            } else {
+                items.join(", ")
+            }
+        };
+        let mut text = format!(
+            "{}\n{}: {name} ({})\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}:",
+            label("card-title"),
+            label("card-buyer"),
+            session.user,
+            label("card-language"),
+            session.lang,
+            label("card-intents"),
+            list(intents.iter().map(|s| s.to_string()).collect()),
+            label("card-slots"),
+            list(slots),
+            label("card-order"),
+            order,
+            label("card-transcript"),
+        );
+        let skip = session.transcript.len().saturating_sub(CARD_TURNS);
+        for turn in session.transcript.iter().skip(skip) {
+            let who = match turn.from {
+                Speaker::Buyer => "buyer",
+                Speaker::Bot => "bot",
+                Speaker::Agent => "agent",
+                Speaker::Note => "note",
+            };
+            text.push_str(&format!("\n[{who}] {}", turn.text));
+        }
+        let title: String = format!(
+            "{name} · {} · {}",
+            session.lang,
+            session.order.as_deref().unwrap_or("-")
+        )
+        .chars()
+        .take(128)
+        .collect();
+        AgentCard { title, text }
+    }
+}
