@@ -14,6 +14,79 @@ pub struct Config {
     pub session: SessionSettings,
     pub understanding: Understanding,
     pub paths: Paths,
+    pub telegram: Telegram,
+    pub agents: Agents,
+    pub links: Links,
+}
+
+/// The Telegram channel. The bot token is never here: it comes from the
+/// `TELOXIDE_TOKEN` environment variable.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Telegram {
+    /// The bot's username (without @), for the links `paynudge link` prints.
+    pub bot_username: String,
+}
+
+/// The customer-service agents: a Telegram supergroup with forum topics.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Agents {
+    /// The support group's chat id (e.g. -1001234567890); 0: no group.
+    pub chat_id: i64,
+    /// Telegram user ids that count as agents; empty: the group's administrators.
+    pub user_ids: Vec<u64>,
+    /// Language of the notices and summary cards posted for agents.
+    pub lang: crate::lang::Lang,
+    /// Minutes after a handoff with no agent reply before the topic is pinged (once).
+    pub ping_after_minutes: u32,
+}
+
+impl Default for Agents {
+    fn default() -> Self {
+        Agents {
+            chat_id: 0,
+            user_ids: Vec::new(),
+            lang: crate::lang::Lang::Zh,
+            ping_after_minutes: 10,
+        }
+    }
+}
+
+/// Deep links that bind a chat to an order (see `links.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Links {
+    /// The environment variable holding the HMAC secret (never the secret itself).
+    pub secret_env: String,
+    /// How long a link printed by `paynudge link` stays valid.
+    pub valid_hours: u32,
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Links {
+            secret_env: "PAYNUDGE_LINK_SECRET".into(),
+            valid_hours: 72,
+        }
+    }
+}
+
+impl Links {
+    /// The signer, when the secret's environment variable is set.
+    pub fn signer(&self) -> Result<Option<crate::links::LinkSigner>, String> {
+        match std::env::var(&self.secret_env) {
+            Err(_) => Ok(None),
+            Ok(secret) => crate::links::LinkSigner::new(secret.as_bytes())
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "{} is shorter than 16 bytes: use a long random secret",
+                        self.secret_env
+                    )
+                }),
+        }
+    }
 }
 
 /// Shop facts quoted in the texts. Never hard-coded in a locale file.

@@ -65,6 +65,11 @@ pub const ENGINE_KEYS: &[&str] = &[
     "card-order",
     "card-transcript",
     "card-none",
+    "command-start",
+    "command-lang",
+    "command-human",
+    "command-help",
+    "command-stop",
 ];
 
 pub struct Content {

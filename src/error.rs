@@ -24,6 +24,10 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    /// The environment or a channel is not set up right (token, URL, webhook).
+    #[error("{0}")]
+    Setup(String),
+
     /// Reading from or writing to the terminal or a pipe failed.
     #[error("console: {0}")]
     Console(#[from] std::io::Error),

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use paynudge::channels::console::{self, ConsoleOptions};
+use paynudge::channels::telegram::{self, Mode, Telegram};
 use paynudge::nlu::{self, eval};
 use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Classifier, Config, Content, Engine, Error, UserId};
@@ -39,6 +40,25 @@ enum Command {
         /// Print a JSON object per line instead.
         #[arg(long)]
         json: bool,
+    },
+    /// Run the Telegram bot (token from TELOXIDE_TOKEN; long polling, or a webhook).
+    Telegram {
+        #[command(flatten)]
+        common: Common,
+        /// Public HTTPS URL Telegram posts updates to (webhook mode).
+        #[arg(long, value_name = "URL", requires = "listen")]
+        webhook: Option<String>,
+        /// Address the webhook server listens on, e.g. 127.0.0.1:8443.
+        #[arg(long, value_name = "ADDR", requires = "webhook")]
+        listen: Option<std::net::SocketAddr>,
+    },
+    /// Print the deep link that binds a buyer's chat to an order.
+    Link {
+        /// The order id (A-Z, a-z, 0-9 and -, at most 32 characters).
+        order_id: String,
+        /// Shop configuration file (see paynudge.example.toml).
+        #[arg(long, value_name = "FILE", env = "PAYNUDGE_CONFIG")]
+        config: Option<PathBuf>,
     },
     /// Commands for customer-service agents.
     Agent {
@@ -118,6 +138,57 @@ fn run(cli: Cli) -> Result<(), Error> {
             ))
         }
         Command::Classify { json } => classify(json),
+        Command::Telegram {
+            common,
+            webhook,
+            listen,
+        } => {
+            let engine = Arc::new(open_engine(&common)?);
+            let mode = match (webhook, listen) {
+                (Some(url), Some(listen)) => {
+                    let secret = std::env::var("PAYNUDGE_WEBHOOK_SECRET").ok();
+                    Mode::Webhook {
+                        url,
+                        listen,
+                        secret,
+                    }
+                }
+                _ => Mode::Polling,
+            };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let bot = telegram::bot_from_env(true)?;
+                Telegram::new(engine).run(bot, mode).await
+            })
+        }
+        Command::Link { order_id, config } => {
+            let config = load_config(config.as_deref())?;
+            let signer = config.links.signer().map_err(Error::Setup)?.ok_or_else(|| {
+                Error::Setup(format!(
+                    "{} is not set\nhint: export a long random secret, the same one the bot runs with",
+                    config.links.secret_env
+                ))
+            })?;
+            let expires =
+                chrono::Utc::now().timestamp() + i64::from(config.links.valid_hours) * 3600;
+            let payload = signer.sign(&order_id, expires).ok_or_else(|| {
+                Error::Setup(format!(
+                    "order id {order_id:?}: use A-Z, a-z, 0-9 and -, at most 32 characters"
+                ))
+            })?;
+            let bot = &config.telegram.bot_username;
+            if bot.is_empty() {
+                eprintln!(
+                    "paynudge: telegram.bot_username is not set in the config; printing the payload only"
+                );
+                println!("{payload}");
+            } else {
+                println!("https://t.me/{bot}?start={payload}");
+            }
+            Ok(())
+        }
         Command::Agent {
             command: AgentCommand::Release { user, common },
         } => {
@@ -199,11 +270,16 @@ fn default_db_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("paynudge-data"))
 }
 
+fn load_config(path: Option<&Path>) -> Result<Config, Error> {
+    match path {
+        Some(path) => Config::load(path),
+        None => Ok(Config::default()),
+    }
+}
+
 fn open_engine(common: &Common) -> Result<Engine, Error> {
-    let config = match &common.config {
-        Some(path) => Config::load(path)?,
-        None => Config::default(),
-    };
+    let config = load_config(common.config.as_deref())?;
+    let links = config.links.signer().map_err(Error::Setup)?;
     let content = match (&config.paths.dialogs, &config.paths.locales) {
         (None, None) => Content::builtin()?,
         (d, l) => Content::from_dirs(d.as_deref(), l.as_deref())?,
@@ -213,7 +289,11 @@ fn open_engine(common: &Common) -> Result<Engine, Error> {
     eprintln!("paynudge: sessions in {}", display(&db));
     let classifier = Arc::new(Classifier::builtin());
     let store: Arc<dyn SessionStore> = Arc::new(store);
-    Ok(Engine::new(config, content, classifier, store))
+    let engine = Engine::new(config, content, classifier, store);
+    Ok(match links {
+        Some(links) => engine.with_links(links),
+        None => engine,
+    })
 }
 
 fn display(path: &Path) -> String {

@@ -82,3 +82,10 @@ card-slots = Details
 card-order = Order
 card-transcript = Last messages
 card-none = none
+
+## Bot command descriptions (Telegram's command menu)
+command-start = Start, or link your order
+command-lang = Language: /lang en or /lang zh
+command-human = Talk to a person
+command-help = What I can help with
+command-stop = Stop payment reminders

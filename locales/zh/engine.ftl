@@ -81,3 +81,10 @@ card-slots = 已知信息
 card-order = 订单
 card-transcript = 最近消息
 card-none = 无
+
+## 机器人指令说明（Telegram 指令菜单）
+command-start = 开始，或关联订单
+command-lang = 切换语言：/lang en 或 /lang zh
+command-human = 转人工客服
+command-help = 我能帮您做什么
+command-stop = 不再接收付款提醒

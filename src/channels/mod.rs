@@ -2,3 +2,4 @@
 //! `Engine::handle` calls and shows the `Reply`; none reaches past the engine.
 
 pub mod console;
+pub mod telegram;

@@ -1,0 +1,290 @@
+//! The agents' side: one forum topic per handed-off buyer in the support
+//! group, the summary card, relaying both ways, `/done` (`/bot`) and `/note`.
+
+use super::{HandlerResult, Telegram, TgBot, buyer_id};
+use crate::config;
+use crate::lang::Lang;
+use crate::session::UserId as BuyerId;
+use chrono::Utc;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, Message, MessageId, ThreadId};
+
+/// How long the group's administrator list is trusted before it is asked again.
+const ADMINS_TTL: Duration = Duration::from_secs(300);
+
+pub struct Agents {
+    group: Option<ChatId>,
+    /// Configured agents; empty means "the group's administrators".
+    listed: HashSet<u64>,
+    pub lang: Lang,
+    pub ping_after: chrono::Duration,
+    /// Cached administrators: a std mutex held only to read or swap the set.
+    admins: std::sync::Mutex<Option<(Instant, HashSet<u64>)>>,
+    /// One topic per buyer even when their messages race: creating a topic
+    /// holds the buyer's shard (a tokio mutex: held across the API call).
+    topic_locks: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl Agents {
+    pub fn new(config: &config::Agents) -> Agents {
+        Agents {
+            group: (config.chat_id != 0).then_some(ChatId(config.chat_id)),
+            listed: config.user_ids.iter().copied().collect(),
+            lang: config.lang,
+            ping_after: chrono::Duration::minutes(i64::from(config.ping_after_minutes)),
+            admins: std::sync::Mutex::new(None),
+            topic_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
+        }
+    }
+
+    pub fn is_group(&self, chat: ChatId) -> bool {
+        self.group == Some(chat)
+    }
+
+    async fn is_agent(&self, bot: &TgBot, user: u64) -> bool {
+        if !self.listed.is_empty() {
+            return self.listed.contains(&user);
+        }
+        let Some(group) = self.group else {
+            return false;
+        };
+        if let Some((at, admins)) = &*self.admins.lock().unwrap_or_else(|p| p.into_inner())
+            && at.elapsed() < ADMINS_TTL
+        {
+            return admins.contains(&user);
+        }
+        match bot.get_chat_administrators(group).await {
+            Ok(members) => {
+                let admins: HashSet<u64> = members.iter().map(|m| m.user.id.0).collect();
+                let is = admins.contains(&user);
+                *self.admins.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((Instant::now(), admins));
+                is
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list the support group's administrators");
+                false
+            }
+        }
+    }
+
+    fn topic_lock(&self, buyer: &BuyerId) -> &tokio::sync::Mutex<()> {
+        let hash = buyer.as_str().bytes().fold(0usize, |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(b))
+        });
+        &self.topic_locks[hash % self.topic_locks.len()]
+    }
+}
+
+/// Agent commands, which buyers' private chats must not run.
+pub fn is_agent_command(text: &str) -> bool {
+    matches!(command_name(text).as_deref(), Some("done" | "bot" | "note"))
+}
+
+fn command_name(text: &str) -> Option<String> {
+    let word = text.trim().strip_prefix('/')?.split_whitespace().next()?;
+    Some(word.split('@').next().unwrap_or(word).to_ascii_lowercase())
+}
+
+fn thread_of(msg: &Message) -> Option<ThreadId> {
+    msg.thread_id.filter(|_| msg.is_topic_message)
+}
+
+/// The buyer was just handed over: make sure their topic exists (created
+/// once, or reopened), then post the summary card.
+pub async fn open_topic(bot: &TgBot, app: &Telegram, buyer: &BuyerId, name: &str) -> HandlerResult {
+    let Some(group) = app.agents.group else {
+        tracing::warn!(buyer = %buyer, "handoff with no support group configured (agents.chat_id)");
+        return Ok(());
+    };
+    let (thread, created) = ensure_topic(bot, app, buyer, name).await?;
+    if !created && let Err(e) = bot.reopen_forum_topic(group, thread).await {
+        tracing::debug!(error = %e, "reopening a topic failed (it may be open already)");
+    }
+    let Some(session) = app.engine.session(buyer)? else {
+        return Ok(());
+    };
+    let card = app.engine.agent_card(&session, name, app.agents.lang);
+    bot.send_message(group, card.text)
+        .message_thread_id(thread)
+        .await?;
+    Ok(())
+}
+
+/// The buyer's topic, created if it does not exist yet; `true` if created now.
+async fn ensure_topic(
+    bot: &TgBot,
+    app: &Telegram,
+    buyer: &BuyerId,
+    name: &str,
+) -> Result<(ThreadId, bool), super::HandlerError> {
+    let group = app.agents.group.ok_or("no support group configured")?;
+    let _guard = app.agents.topic_lock(buyer).lock().await;
+    let session = app.engine.session(buyer)?.unwrap_or_default();
+    if let Some(thread) = session
+        .agent_thread
+        .as_deref()
+        .and_then(|t| t.parse::<i32>().ok())
+    {
+        return Ok((ThreadId(MessageId(thread)), false));
+    }
+    let title = app.engine.agent_card(&session, name, app.agents.lang).title;
+    let topic = bot.create_forum_topic(group, title).await?;
+    app.engine
+        .set_agent_thread(buyer, &topic.thread_id.0.0.to_string(), Utc::now())
+        .await?;
+    Ok((topic.thread_id, true))
+}
+
+/// While a person owns the session: the buyer's message (text or media)
+/// goes into their topic.
+pub async fn relay_buyer(
+    bot: &TgBot,
+    app: &Telegram,
+    buyer: &BuyerId,
+    name: &str,
+    msg: &Message,
+) -> HandlerResult {
+    let Some(group) = app.agents.group else {
+        return Ok(());
+    };
+    let (thread, created) = ensure_topic(bot, app, buyer, name).await?;
+    if created && let Some(session) = app.engine.session(buyer)? {
+        let card = app.engine.agent_card(&session, name, app.agents.lang);
+        bot.send_message(group, card.text)
+            .message_thread_id(thread)
+            .await?;
+        return Ok(());
+    }
+    bot.copy_message(group, msg.chat.id, msg.id)
+        .message_thread_id(thread)
+        .await?;
+    Ok(())
+}
+
+/// A message in the support group.
+pub async fn on_group_message(bot: &TgBot, msg: &Message, app: &Arc<Telegram>) -> HandlerResult {
+    let Some(from) = &msg.from else { return Ok(()) };
+    if from.is_bot {
+        return Ok(());
+    }
+    let group = msg.chat.id;
+    let thread = thread_of(msg);
+    let text = msg.text().unwrap_or("");
+    let command = command_name(text);
+    let notice = |key: &str| {
+        let request = bot.send_message(group, app.engine.text(app.agents.lang, key));
+        match thread {
+            Some(t) => request.message_thread_id(t),
+            None => request,
+        }
+    };
+    if !app.agents.is_agent(bot, from.id.0).await {
+        if command.is_some() {
+            notice("agents-only").await?;
+        }
+        return Ok(());
+    }
+    let Some(thread) = thread else { return Ok(()) };
+    let Some(buyer) = app.engine.user_for_thread(&thread.0.0.to_string())? else {
+        if command.is_some() {
+            notice("agent-unknown-thread").await?;
+        }
+        return Ok(());
+    };
+    let chat = buyer_chat(&buyer).ok_or("a topic's buyer is not a Telegram chat")?;
+    let now = Utc::now();
+    match command.as_deref() {
+        Some("done" | "bot") => {
+            let reply = app.engine.release(&buyer, now).await?;
+            app.deliver(bot, chat, &buyer, &reply).await?;
+            notice("agent-released").await?;
+            if let Err(e) = bot.close_forum_topic(group, thread).await {
+                tracing::debug!(error = %e, "closing a topic failed");
+            }
+        }
+        Some("note") => {
+            let note = text
+                .trim()
+                .split_once(char::is_whitespace)
+                .map_or("", |(_, rest)| rest.trim());
+            app.engine
+                .agent_note(&buyer, &from.full_name(), note, now)
+                .await?;
+            notice("agent-note-saved").await?;
+        }
+        Some(_) => {
+            notice("agents-only").await?;
+        }
+        None if !text.is_empty() => {
+            let reply = app
+                .engine
+                .agent_says(&buyer, &from.full_name(), text, now)
+                .await?;
+            if !app.engine.session(&buyer)?.is_some_and(|s| s.blocked) {
+                app.deliver(bot, chat, &buyer, &reply).await?;
+            }
+        }
+        None => {
+            // A photo or file from the agent: pass it on as it is.
+            app.engine
+                .agent_says(&buyer, &from.full_name(), "[media]", now)
+                .await?;
+            bot.copy_message(chat, group, msg.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The private chat behind a buyer id made by `buyer_id`.
+fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
+    let chat = ChatId(buyer.as_str().strip_prefix("tg:")?.parse().ok()?);
+    (buyer_id(chat).ok().as_ref() == Some(buyer)).then_some(chat)
+}
+
+/// Pings a buyer's topic once when no agent has answered in time, so the
+/// buyer is never left without an answer.
+pub async fn ping_loop(app: Arc<Telegram>, bot: TgBot) {
+    let Some(group) = app.agents.group else {
+        return;
+    };
+    let every = Duration::from_secs(30);
+    loop {
+        tokio::time::sleep(every).await;
+        let waiting = match app
+            .engine
+            .waiting_for_agents(Utc::now(), app.agents.ping_after)
+        {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!(error = %e, "scanning for waiting buyers failed");
+                continue;
+            }
+        };
+        for session in waiting {
+            let Some(thread) = session
+                .agent_thread
+                .as_deref()
+                .and_then(|t| t.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let text = app.engine.text(app.agents.lang, "handoff-ping");
+            match bot
+                .send_message(group, text)
+                .message_thread_id(ThreadId(MessageId(thread)))
+                .await
+            {
+                Ok(_) => {
+                    if let Err(e) = app.engine.mark_pinged(&session.user, Utc::now()).await {
+                        tracing::warn!(error = %e, "recording a ping failed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "pinging a topic failed"),
+            }
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! The Telegram channel: buyers in private chats, agents in a support
+//! supergroup with one forum topic per handed-off buyer.
+//!
+//! Only this module imports teloxide. It turns updates into `Engine` calls
+//! and `Reply`s into messages: plain text (never a parse mode, so buyer text
+//! is never read as markup), quick replies as an inline keyboard whose
+//! buttons carry the question's tag.
+
+mod agents;
+
+use crate::engine::{Engine, Reply};
+use crate::error::Error;
+use crate::lang::Lang;
+use crate::session::UserId as BuyerId;
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::{DefaultKey, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, BotCommandScope, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Message,
+};
+use teloxide::{ApiError, RequestError};
+
+/// The bot as handlers see it: every request goes through the rate limiter
+/// (Telegram: 1 message/s and 20/min per chat, 30/s overall); a 429 on a
+/// send is waited out and the send retried, never lost.
+pub type TgBot = Throttle<Bot>;
+type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+type HandlerResult = Result<(), HandlerError>;
+
+/// Shared by all handlers.
+pub struct Telegram {
+    engine: Arc<Engine>,
+    agents: agents::Agents,
+}
+
+/// Reads `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`, if set) and builds the
+/// bot. `throttle: false` lifts the rate limits (for measuring the bot itself).
+pub fn bot_from_env(throttle: bool) -> Result<TgBot, Error> {
+    let token = std::env::var("TELOXIDE_TOKEN").map_err(|_| {
+        Error::Setup("TELOXIDE_TOKEN is not set\nhint: get a token from @BotFather and `export TELOXIDE_TOKEN=...`".into())
+    })?;
+    let api_url = std::env::var("TELOXIDE_API_URL").ok();
+    bot(&token, api_url.as_deref(), throttle)
+}
+
+/// Builds the bot from a token and an optional Bot API server URL.
+pub fn bot(token: &str, api_url: Option<&str>, throttle: bool) -> Result<TgBot, Error> {
+    if !valid_token(token) {
+        // Never echo the token: it is a secret.
+        return Err(Error::Setup(
+            "TELOXIDE_TOKEN does not look like a bot token (digits, a colon, then letters)\nhint: copy it again from @BotFather".into(),
+        ));
+    }
+    let mut bot = Bot::new(token);
+    if let Some(url) = api_url {
+        let url = url.trim_end_matches('/');
+        let parsed = url
+            .parse()
+            .ok()
+            .filter(|_| url.starts_with("http://") || url.starts_with("https://"))
+            .ok_or_else(|| {
+                Error::Setup(format!("TELOXIDE_API_URL = {url:?} is not an http(s) URL"))
+            })?;
+        bot = bot.set_api_url(parsed);
+    }
+    let limits = if throttle {
+        Limits::default()
+    } else {
+        Limits {
+            messages_per_sec_chat: 1_000_000,
+            messages_per_min_chat: 1_000_000,
+            messages_per_min_channel_or_supergroup: 1_000_000,
+            messages_per_sec_overall: 1_000_000,
+        }
+    };
+    Ok(bot.throttle(limits))
+}
+
+fn valid_token(token: &str) -> bool {
+    let Some((id, secret)) = token.split_once(':') else {
+        return false;
+    };
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && secret.len() >= 20
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// How updates reach the bot.
+pub enum Mode {
+    Polling,
+    /// Telegram posts updates to `url`; the bot listens on `listen`. The
+    /// `X-Telegram-Bot-Api-Secret-Token` header is checked on every request.
+    /// Without a `secret`, a random one is made for this run.
+    Webhook {
+        url: String,
+        listen: std::net::SocketAddr,
+        secret: Option<String>,
+    },
+}
+
+impl Telegram {
+    pub fn new(engine: Arc<Engine>) -> Arc<Telegram> {
+        let agents = agents::Agents::new(&engine.config().agents);
+        Arc::new(Telegram { engine, agents })
+    }
+
+    /// The dispatcher, for `run` and for tests that stop it themselves.
+    pub fn dispatcher(
+        self: &Arc<Self>,
+        bot: TgBot,
+        ctrlc: bool,
+    ) -> Dispatcher<TgBot, HandlerError, DefaultKey> {
+        let builder = Dispatcher::builder(bot, schema())
+            .dependencies(dptree::deps![self.clone()])
+            .default_handler(|_| async {})
+            .error_handler(LoggingErrorHandler::with_custom_text(
+                "telegram handler failed",
+            ));
+        if ctrlc {
+            builder.enable_ctrlc_handler().build()
+        } else {
+            builder.build()
+        }
+    }
+
+    /// Registers the commands, starts the agents' reminder loop, and handles
+    /// updates until Ctrl-C.
+    pub async fn run(self: Arc<Self>, bot: TgBot, mode: Mode) -> Result<(), Error> {
+        let me = bot.get_me().await.map_err(|e| match e {
+            RequestError::Api(ApiError::InvalidToken) => Error::Setup(
+                "Telegram rejected the bot token\nhint: check TELOXIDE_TOKEN (from @BotFather)"
+                    .into(),
+            ),
+            other => Error::Setup(format!("cannot reach the Telegram Bot API: {other}")),
+        })?;
+        tracing::info!(bot = %me.username.as_deref().unwrap_or("?"), "connected to Telegram");
+        if let Err(e) = self.register_commands(&bot).await {
+            tracing::warn!(error = %e, "could not register the bot commands");
+        }
+        tokio::spawn(agents::ping_loop(self.clone(), bot.clone()));
+        let mut dispatcher = self.dispatcher(bot.clone(), true);
+        let errors = LoggingErrorHandler::with_custom_text("telegram update listener failed");
+        match mode {
+            Mode::Polling => {
+                let listener = teloxide::update_listeners::Polling::builder(bot)
+                    .timeout(Duration::from_secs(10))
+                    .delete_webhook()
+                    .await
+                    .build();
+                dispatcher.dispatch_with_listener(listener, errors).await;
+            }
+            Mode::Webhook {
+                url,
+                listen,
+                secret,
+            } => {
+                let url = url
+                    .parse()
+                    .map_err(|_| Error::Setup(format!("--webhook {url:?} is not a URL")))?;
+                let mut options = teloxide::update_listeners::webhooks::Options::new(listen, url);
+                if let Some(secret) = secret {
+                    let valid = (1..=256).contains(&secret.len())
+                        && secret
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                    if !valid {
+                        return Err(Error::Setup(
+                            "PAYNUDGE_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -".into(),
+                        ));
+                    }
+                    options = options.secret_token(secret);
+                }
+                let listener = teloxide::update_listeners::webhooks::axum(bot, options)
+                    .await
+                    .map_err(|e| Error::Setup(format!("cannot set the webhook: {e}")))?;
+                dispatcher.dispatch_with_listener(listener, errors).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// `/start`, `/lang`, `/human`, `/help`, `/stop`, described in both languages.
+    pub async fn register_commands(&self, bot: &TgBot) -> Result<(), RequestError> {
+        for lang in Lang::ALL {
+            let commands: Vec<BotCommand> = ["start", "lang", "human", "help", "stop"]
+                .iter()
+                .map(|c| BotCommand::new(*c, self.engine.text(lang, &format!("command-{c}"))))
+                .collect();
+            let request = bot
+                .set_my_commands(commands)
+                .scope(BotCommandScope::AllPrivateChats);
+            match lang {
+                Lang::En => request.await?,
+                Lang::Zh => request.language_code("zh").await?,
+            };
+        }
+        Ok(())
+    }
+
+    /// Sends a reply to a buyer: its texts, with the options as an inline
+    /// keyboard under the last one. A buyer who blocked the bot is marked
+    /// and not written to again until they write.
+    async fn deliver(
+        &self,
+        bot: &TgBot,
+        chat: ChatId,
+        buyer: &BuyerId,
+        reply: &Reply,
+    ) -> HandlerResult {
+        let last = reply.replies.len().saturating_sub(1);
+        for (n, text) in reply.replies.iter().enumerate() {
+            let mut request = bot.send_message(chat, text.clone());
+            if n == last && !reply.options.is_empty() {
+                request = request.reply_markup(keyboard(reply));
+            }
+            match request.await {
+                Ok(_) => {}
+                Err(e) if blocked(&e) => {
+                    tracing::info!(buyer = %buyer, "buyer blocked the bot");
+                    self.engine.mark_blocked(buyer, Utc::now()).await?;
+                    return Ok(());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn blocked(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(
+            ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::CantInitiateConversation,
+        ) => true,
+        RequestError::Api(ApiError::Unknown(description)) => description.starts_with("Forbidden"),
+        _ => false,
+    }
+}
+
+/// One button per row; the callback data is `q<question tag>:<value>`.
+fn keyboard(reply: &Reply) -> InlineKeyboardMarkup {
+    let tag = reply.question.unwrap_or(0);
+    InlineKeyboardMarkup::new(reply.options.iter().map(|o| {
+        vec![InlineKeyboardButton::callback(
+            o.label.clone(),
+            format!("q{tag}:{}", o.value),
+        )]
+    }))
+}
+
+fn parse_callback(data: &str) -> Option<(u64, &str)> {
+    let (tag, value) = data.strip_prefix('q')?.split_once(':')?;
+    Some((tag.parse().ok()?, value))
+}
+
+/// A buyer's session id: their private chat.
+fn buyer_id(chat: ChatId) -> Result<BuyerId, Error> {
+    BuyerId::parse(&format!("tg:{}", chat.0))
+}
+
+fn schema() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(Update::filter_message().endpoint(on_message))
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+}
+
+/// What kind of non-text message this is, if any.
+fn media_kind(msg: &Message) -> Option<&'static str> {
+    if msg.photo().is_some() {
+        Some("photo")
+    } else if msg.sticker().is_some() {
+        Some("sticker")
+    } else if msg.voice().is_some() || msg.audio().is_some() {
+        Some("voice")
+    } else if msg.document().is_some() {
+        Some("file")
+    } else if msg.video().is_some() || msg.animation().is_some() || msg.video_note().is_some() {
+        Some("video")
+    } else {
+        None
+    }
+}
+
+async fn on_message(bot: TgBot, msg: Message, app: Arc<Telegram>) -> HandlerResult {
+    if app.agents.is_group(msg.chat.id) {
+        return agents::on_group_message(&bot, &msg, &app).await;
+    }
+    if !msg.chat.is_private() {
+        return Ok(());
+    }
+    let buyer = buyer_id(msg.chat.id)?;
+    let name = msg.from.as_ref().map(|u| u.full_name()).unwrap_or_default();
+    let now = Utc::now();
+    if let Some(text) = msg.text() {
+        if agents::is_agent_command(text) {
+            let lang = app
+                .engine
+                .session(&buyer)?
+                .map(|s| s.lang)
+                .unwrap_or_default();
+            bot.send_message(msg.chat.id, app.engine.text(lang, "agents-only"))
+                .await?;
+            return Ok(());
+        }
+        let reply = app.engine.handle(&buyer, text, now).await?;
+        app.deliver(&bot, msg.chat.id, &buyer, &reply).await?;
+        if reply.handoff_started {
+            agents::open_topic(&bot, &app, &buyer, &name).await?;
+        } else if reply.handoff {
+            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+        }
+    } else if let Some(kind) = media_kind(&msg) {
+        let reply = app.engine.handle_media(&buyer, kind, now).await?;
+        if reply.handoff {
+            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+        } else {
+            app.deliver(&bot, msg.chat.id, &buyer, &reply).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn on_callback(bot: TgBot, q: CallbackQuery, app: Arc<Telegram>) -> HandlerResult {
+    // Answer first so the buyer's client stops its spinner; then take the
+    // keyboard away so the same buttons cannot be pressed again.
+    if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
+        tracing::debug!(error = %e, "answering a callback failed");
+    }
+    let Some(message) = &q.message else {
+        return Ok(());
+    };
+    let chat = message.chat().id;
+    if let Err(e) = bot.edit_message_reply_markup(chat, message.id()).await {
+        tracing::debug!(error = %e, "removing a keyboard failed");
+    }
+    if !message.chat().is_private() {
+        return Ok(());
+    }
+    let Some((tag, value)) = q.data.as_deref().and_then(parse_callback) else {
+        return Ok(());
+    };
+    let buyer = buyer_id(chat)?;
+    let reply = app
+        .engine
+        .handle_tap(&buyer, tag, value, Utc::now())
+        .await?;
+    app.deliver(&bot, chat, &buyer, &reply).await?;
+    if reply.handoff_started {
+        agents::open_topic(&bot, &app, &buyer, &q.from.full_name()).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_checked_without_being_echoed() {
+        assert!(valid_token("123456:ABCdefGHIjklMNOpqrSTUvwxYZ_-123"));
+        for bad in [
+            "",
+            "abc",
+            "123456",
+            ":abc",
+            "12a:ABCdefGHIjklMNOpqrSTU",
+            "123:short",
+            "123:has space in it 1234567",
+        ] {
+            assert!(!valid_token(bad), "{bad}");
+        }
+        let err = bot("999:not a token at all", None, true)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(!err.contains("not a token at all"), "{err}");
+    }
+
+    #[test]
+    fn callback_data_round_trips() {
+        assert_eq!(parse_callback("q12:alipay"), Some((12, "alipay")));
+        assert_eq!(parse_callback("q12:a:b"), Some((12, "a:b")));
+        assert_eq!(parse_callback("x12:alipay"), None);
+        assert_eq!(parse_callback("qx:alipay"), None);
+    }
+}

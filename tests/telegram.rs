@@ -1,0 +1,387 @@
+//! End-to-end tests of the Telegram channel against a fake Bot API server on
+//! 127.0.0.1: the real teloxide dispatcher polls it, handlers run, and the
+//! fake records what the bot sent. No internet.
+
+mod common;
+mod fake_bot_api;
+
+use fake_bot_api::{FakeBotApi, GROUP, TOKEN};
+use paynudge::channels::telegram::{self, Telegram};
+use paynudge::links::LinkSigner;
+use paynudge::store::{MemoryStore, SessionStore, SledStore};
+use paynudge::{Config, Engine, UserId};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::dispatching::ShutdownToken;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::update_listeners::Polling;
+
+const SECRET: &[u8] = b"test secret for deep links, long enough";
+const AGENT: u64 = 777;
+
+struct Running {
+    token: ShutdownToken,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+fn config() -> Config {
+    let mut config = Config::default();
+    config.agents.chat_id = GROUP;
+    config
+}
+
+fn engine(store: Arc<dyn SessionStore>) -> Arc<Engine> {
+    Arc::new(common::engine_with(store, config()).with_links(LinkSigner::new(SECRET).unwrap()))
+}
+
+async fn run(fake: &FakeBotApi, engine: Arc<Engine>, throttle: bool) -> Running {
+    let bot = telegram::bot(TOKEN, Some(&fake.url), throttle).unwrap();
+    let mut dispatcher = Telegram::new(engine).dispatcher(bot.clone(), false);
+    let token = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot)
+        .timeout(Duration::from_secs(1))
+        .build();
+    let handle = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(listener, LoggingErrorHandler::new())
+            .await;
+    });
+    Running { token, handle }
+}
+
+impl Running {
+    async fn stop(self) {
+        loop {
+            match self.token.shutdown() {
+                Ok(done) => {
+                    done.await;
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        tokio::time::timeout(Duration::from_secs(10), self.handle)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+}
+
+fn buttons(message: &Value) -> Vec<(String, String)> {
+    message["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .flat_map(|r| r.as_array().unwrap().iter())
+                .map(|b| {
+                    (
+                        b["text"].as_str().unwrap().to_string(),
+                        b["callback_data"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The message id the fake gave the last message sent to `chat`: the fake
+/// numbers every call, so it is found by asking the call log.
+fn last_keyboard(fake: &FakeBotApi, chat: i64) -> Value {
+    fake.sent_to(chat)
+        .into_iter()
+        .rev()
+        .find(|m| m.get("reply_markup").is_some())
+        .expect("a keyboard")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_conversation_in_each_language_with_a_keyboard_tap() {
+    let fake = FakeBotApi::start().await;
+    let running = run(&fake, engine(Arc::new(MemoryStore::default())), false).await;
+
+    fake.private_text(1001, "/start");
+    let texts = fake.wait_texts(1001, 1).await;
+    assert!(texts[0].contains("payment assistant"), "{texts:?}");
+
+    fake.private_text(1001, "my balance is too low");
+    fake.wait_for("a keyboard", |f| {
+        f.sent_to(1001)
+            .iter()
+            .any(|m| m.get("reply_markup").is_some())
+    })
+    .await;
+    let keyboard = last_keyboard(&fake, 1001);
+    let options = buttons(&keyboard);
+    assert_eq!(options.len(), 7, "{options:?}");
+    let (label, data) = options[0].clone();
+    assert_eq!(label, "Alipay");
+    let before = fake.sent_to(1001).len();
+    fake.tap(1001, 555, &data);
+    fake.wait_for("the tap's answer", |f| f.sent_to(1001).len() > before)
+        .await;
+    fake.wait_for("callback answered", |f| {
+        !f.calls("AnswerCallbackQuery").is_empty()
+    })
+    .await;
+    let edits = fake.calls("EditMessageReplyMarkup");
+    assert!(
+        edits
+            .iter()
+            .any(|e| e["message_id"] == json!(555) && e.get("reply_markup").is_none()),
+        "{edits:?}"
+    );
+    fake.wait_for("the Alipay fix", |f| {
+        f.texts_to(1001).iter().any(|t| t.contains("Huabei"))
+    })
+    .await;
+    fake.wait_for("the next question's keyboard", |f| {
+        buttons(&last_keyboard(f, 1001)).len() == 2
+    })
+    .await;
+
+    // The same button again: its question is gone, so it is not replayed.
+    let before = fake.sent_to(1001).len();
+    fake.tap(1001, 555, &data);
+    fake.wait_for("the stale tap's answer", |f| f.sent_to(1001).len() > before)
+        .await;
+    assert!(
+        fake.texts_to(1001)[before].contains("earlier question"),
+        "{:?}",
+        fake.texts_to(1001)
+    );
+
+    fake.private_text(2002, "余额不够了");
+    fake.wait_for("a Chinese keyboard", |f| {
+        f.sent_to(2002)
+            .iter()
+            .any(|m| m.get("reply_markup").is_some())
+    })
+    .await;
+    let (label, data) = buttons(&last_keyboard(&fake, 2002))[1].clone();
+    assert_eq!(label, "微信支付");
+    fake.tap(2002, 556, &data);
+    fake.wait_for("the WeChat fix", |f| {
+        f.texts_to(2002).iter().any(|t| t.contains("零钱"))
+    })
+    .await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_links_bind_only_genuine_orders_to_one_buyer() {
+    let fake = FakeBotApi::start().await;
+    let engine = engine(Arc::new(MemoryStore::default()));
+    let running = run(&fake, engine.clone(), false).await;
+    let signer = LinkSigner::new(SECRET).unwrap();
+    let payload = signer
+        .sign("ORDER-42", chrono::Utc::now().timestamp() + 3600)
+        .unwrap();
+
+    fake.private_text(3003, &format!("/start {payload}"));
+    let texts = fake.wait_texts(3003, 1).await;
+    assert!(texts[0].contains("ORDER-42"), "{texts:?}");
+    let session = engine
+        .session(&UserId::parse("tg:3003").unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.order.as_deref(), Some("ORDER-42"));
+
+    let forged = LinkSigner::new(b"somebody else's secret here")
+        .unwrap()
+        .sign("ORDER-43", 4_000_000_000)
+        .unwrap();
+    fake.private_text(4004, &format!("/start {forged}"));
+    let texts = fake.wait_texts(4004, 1).await;
+    assert!(texts[0].contains("isn't valid"), "{texts:?}");
+
+    fake.private_text(4004, &format!("/start {payload}"));
+    let texts = fake.wait_texts(4004, 2).await;
+    assert!(texts[1].contains("another chat"), "{texts:?}");
+    assert_eq!(
+        engine
+            .session(&UserId::parse("tg:4004").unwrap())
+            .unwrap()
+            .unwrap()
+            .order,
+        None
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handoff_relay_note_and_done() {
+    let fake = FakeBotApi::start().await;
+    let engine = engine(Arc::new(MemoryStore::default()));
+    let running = run(&fake, engine.clone(), false).await;
+
+    fake.private_text(5005, "转人工");
+    fake.private_text(5005, "我付款的时候一直提示错误");
+    fake.private_photo(5005);
+    fake.private_text(5005, "在吗？");
+    fake.wait_for("three relayed messages", |f| {
+        f.calls("CopyMessage").len() >= 3
+    })
+    .await;
+    let topics = fake.calls("CreateForumTopic");
+    assert_eq!(topics.len(), 1, "exactly one topic: {topics:?}");
+    assert_eq!(topics[0]["chat_id"], json!(GROUP));
+    let thread = 501;
+    let card = &fake.sent_to(GROUP)[0];
+    assert_eq!(card["message_thread_id"], json!(thread));
+    assert!(card["text"].as_str().unwrap().contains("转人工"), "{card}");
+    assert!(
+        fake.calls("CopyMessage")
+            .iter()
+            .all(|c| c["message_thread_id"] == json!(thread))
+    );
+    let texts = fake.texts_to(5005);
+    assert_eq!(
+        texts.len(),
+        1,
+        "the bot is silent after the handoff message: {texts:?}"
+    );
+    assert!(texts[0].contains("人工客服"));
+
+    // Agent -> buyer, verbatim.
+    fake.group_text(
+        Some(thread),
+        AGENT,
+        "您好，我是客服小王，请问是哪一步出错？",
+    );
+    fake.wait_for("the agent's words", |f| {
+        f.texts_to(5005).iter().any(|t| t.contains("客服小王"))
+    })
+    .await;
+
+    // A note never reaches the buyer.
+    fake.group_text(Some(thread), AGENT, "/note 老客户，注意语气");
+    fake.wait_for("note saved", |f| {
+        f.texts_to(GROUP).iter().any(|t| t.contains("备注已保存"))
+    })
+    .await;
+    assert!(!fake.texts_to(5005).iter().any(|t| t.contains("老客户")));
+
+    // A non-agent cannot hand the buyer back.
+    fake.group_text(Some(thread), 888, "/done");
+    fake.wait_for("refusal", |f| {
+        f.texts_to(GROUP).iter().any(|t| t.contains("只有客服"))
+    })
+    .await;
+    let buyer = UserId::parse("tg:5005").unwrap();
+    assert!(engine.session(&buyer).unwrap().unwrap().owner != paynudge::session::Owner::Bot);
+
+    // A buyer typing an agent command in private gets told it is not theirs.
+    fake.private_text(6006, "/done");
+    let texts = fake.wait_texts(6006, 1).await;
+    assert!(texts[0].contains("agents"), "{texts:?}");
+
+    fake.group_text(Some(thread), AGENT, "/done");
+    fake.wait_for("topic closed", |f| !f.calls("CloseForumTopic").is_empty())
+        .await;
+    fake.wait_for("buyer told", |f| {
+        f.texts_to(5005).iter().any(|t| t.contains("付款小助手"))
+    })
+    .await;
+    let before = fake.sent_to(5005).len();
+    fake.private_text(5005, "忘记支付密码了");
+    fake.wait_for("the bot answers again", |f| f.sent_to(5005).len() > before)
+        .await;
+
+    // Needing a person again reopens the same topic.
+    fake.private_text(5005, "人工");
+    fake.wait_for("topic reopened", |f| {
+        !f.calls("ReopenForumTopic").is_empty()
+    })
+    .await;
+    assert_eq!(fake.calls("CreateForumTopic").len(), 1);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stickers_get_a_polite_reply() {
+    let fake = FakeBotApi::start().await;
+    let running = run(&fake, engine(Arc::new(MemoryStore::default())), false).await;
+    fake.private_text(7007, "hello");
+    fake.wait_texts(7007, 2).await;
+    fake.private_sticker(7007);
+    let texts = fake.wait_texts(7007, 3).await;
+    assert!(
+        texts.last().unwrap().contains("only read text"),
+        "{texts:?}"
+    );
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_waited_out_and_a_403_marks_the_buyer() {
+    let fake = FakeBotApi::start().await;
+    let engine = engine(Arc::new(MemoryStore::default()));
+    let running = run(&fake, engine.clone(), true).await;
+
+    fake.fail_next(
+        "SendMessage",
+        Some(8008),
+        json!({"ok": false, "error_code": 429,
+        "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}),
+    );
+    fake.private_text(8008, "hi");
+    let texts = fake.wait_texts(8008, 2).await;
+    assert_eq!(
+        texts[0], texts[1],
+        "the same reply, sent again after the wait"
+    );
+
+    fake.fail_next(
+        "SendMessage",
+        Some(9009),
+        json!({"ok": false, "error_code": 403,
+        "description": "Forbidden: bot was blocked by the user"}),
+    );
+    fake.private_text(9009, "hi");
+    let buyer = UserId::parse("tg:9009").unwrap();
+    fake.wait_for("one failed send", |f| !f.sent_to(9009).is_empty())
+        .await;
+    for _ in 0..100 {
+        if engine.session(&buyer).unwrap().is_some_and(|s| s.blocked) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(engine.session(&buyer).unwrap().unwrap().blocked);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_in_the_middle_of_a_handoff_keeps_topic_and_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeBotApi::start().await;
+    {
+        let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
+        let running = run(&fake, engine(store), false).await;
+        fake.private_text(1212, "I want to talk to a real person");
+        fake.wait_for("a topic", |f| !f.calls("CreateForumTopic").is_empty())
+            .await;
+        fake.wait_for("the card", |f| !f.sent_to(GROUP).is_empty())
+            .await;
+        running.stop().await;
+    }
+    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let running = run(&fake, engine(store), false).await;
+    fake.private_text(1212, "hello? still there?");
+    fake.wait_for("relayed into the old topic", |f| {
+        !f.calls("CopyMessage").is_empty()
+    })
+    .await;
+    assert_eq!(
+        fake.calls("CopyMessage")[0]["message_thread_id"],
+        json!(501)
+    );
+    fake.group_text(Some(501), AGENT, "Hi, this is Anna from customer service.");
+    fake.wait_for("agent reaches buyer", |f| {
+        f.texts_to(1212).iter().any(|t| t.contains("Anna"))
+    })
+    .await;
+    assert_eq!(fake.calls("CreateForumTopic").len(), 1);
+    running.stop().await;
+}
