@@ -159,7 +159,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 .enable_all()
                 .build()?;
             rt.block_on(async {
-                let bot = telegram::bot_from_env(true)?;
+                let bot = telegram::bot_from_env()?;
                 Telegram::new(engine).run(bot, mode).await
             })
         }

@@ -35,8 +35,9 @@ fn engine(store: Arc<dyn SessionStore>) -> Arc<Engine> {
     Arc::new(common::engine_with(store, config()).with_links(LinkSigner::new(SECRET).unwrap()))
 }
 
-async fn run(fake: &FakeBotApi, engine: Arc<Engine>, throttle: bool) -> Running {
-    let bot = telegram::bot(TOKEN, Some(&fake.url), throttle).unwrap();
+/// Runs the dispatcher with the rate limiter, as in production.
+async fn run(fake: &FakeBotApi, engine: Arc<Engine>) -> Running {
+    let bot = telegram::bot(TOKEN, Some(&fake.url)).unwrap();
     let mut dispatcher = Telegram::new(engine).dispatcher(bot.clone(), false);
     let token = dispatcher.shutdown_token();
     let listener = Polling::builder(bot)
@@ -98,7 +99,7 @@ fn last_keyboard(fake: &FakeBotApi, chat: i64) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_buyer_conversation_in_each_language_with_a_keyboard_tap() {
     let fake = FakeBotApi::start().await;
-    let running = run(&fake, engine(Arc::new(MemoryStore::default())), false).await;
+    let running = run(&fake, engine(Arc::new(MemoryStore::default()))).await;
 
     fake.private_text(1001, "/start");
     let texts = fake.wait_texts(1001, 1).await;
@@ -172,7 +173,7 @@ async fn a_buyer_conversation_in_each_language_with_a_keyboard_tap() {
 async fn deep_links_bind_only_genuine_orders_to_one_buyer() {
     let fake = FakeBotApi::start().await;
     let engine = engine(Arc::new(MemoryStore::default()));
-    let running = run(&fake, engine.clone(), false).await;
+    let running = run(&fake, engine.clone()).await;
     let signer = LinkSigner::new(SECRET).unwrap();
     let payload = signer
         .sign("ORDER-42", chrono::Utc::now().timestamp() + 3600)
@@ -213,7 +214,7 @@ async fn deep_links_bind_only_genuine_orders_to_one_buyer() {
 async fn handoff_relay_note_and_done() {
     let fake = FakeBotApi::start().await;
     let engine = engine(Arc::new(MemoryStore::default()));
-    let running = run(&fake, engine.clone(), false).await;
+    let running = run(&fake, engine.clone()).await;
 
     fake.private_text(5005, "转人工");
     fake.private_text(5005, "我付款的时候一直提示错误");
@@ -301,7 +302,7 @@ async fn handoff_relay_note_and_done() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stickers_get_a_polite_reply() {
     let fake = FakeBotApi::start().await;
-    let running = run(&fake, engine(Arc::new(MemoryStore::default())), false).await;
+    let running = run(&fake, engine(Arc::new(MemoryStore::default()))).await;
     fake.private_text(7007, "hello");
     fake.wait_texts(7007, 2).await;
     fake.private_sticker(7007);
@@ -317,7 +318,7 @@ async fn stickers_get_a_polite_reply() {
 async fn a_429_is_waited_out_and_a_403_marks_the_buyer() {
     let fake = FakeBotApi::start().await;
     let engine = engine(Arc::new(MemoryStore::default()));
-    let running = run(&fake, engine.clone(), true).await;
+    let running = run(&fake, engine.clone()).await;
 
     fake.fail_next(
         "SendMessage",
@@ -358,7 +359,7 @@ async fn a_restart_in_the_middle_of_a_handoff_keeps_topic_and_owner() {
     let fake = FakeBotApi::start().await;
     {
         let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
-        let running = run(&fake, engine(store), false).await;
+        let running = run(&fake, engine(store)).await;
         fake.private_text(1212, "I want to talk to a real person");
         fake.wait_for("a topic", |f| !f.calls("CreateForumTopic").is_empty())
             .await;
@@ -367,7 +368,7 @@ async fn a_restart_in_the_middle_of_a_handoff_keeps_topic_and_owner() {
         running.stop().await;
     }
     let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
-    let running = run(&fake, engine(store), false).await;
+    let running = run(&fake, engine(store)).await;
     fake.private_text(1212, "hello? still there?");
     fake.wait_for("relayed into the old topic", |f| {
         !f.calls("CopyMessage").is_empty()

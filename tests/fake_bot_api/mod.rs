@@ -22,6 +22,10 @@ struct Inner {
     next_message: i32,
     next_thread: i32,
     calls: Vec<(String, Value)>,
+    /// SendMessage calls per chat, kept apart so waiting on them stays cheap.
+    sent: HashMap<i64, usize>,
+    /// Record full call bodies (off in benchmarks, which only count).
+    quiet: bool,
     /// Errors to answer instead of the next calls of a method (optionally
     /// only for one chat).
     failures: HashMap<String, VecDeque<(Option<i64>, Value)>>,
@@ -129,6 +133,33 @@ impl FakeBotApi {
         }));
     }
 
+    /// Stops recording call bodies (benchmarks only count messages).
+    pub fn quiet(&self) {
+        self.inner.lock().unwrap().quiet = true;
+    }
+
+    /// How many messages went to `chat`.
+    pub fn sent_count(&self, chat: i64) -> usize {
+        self.inner
+            .lock()
+            .unwrap()
+            .sent
+            .get(&chat)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Waits (without a deadline) until `n` messages went to `chat`.
+    pub async fn wait_sent(&self, chat: i64, n: usize) {
+        loop {
+            let notified = self.changed.notified();
+            if self.sent_count(chat) >= n {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(5), notified).await;
+        }
+    }
+
     /// The next call of `method` (to `chat`, if given) answers `error`.
     pub fn fail_next(&self, method: &str, chat: Option<i64>, error: Value) {
         self.inner
@@ -221,8 +252,13 @@ async fn handle(
         return Json(json!({"ok": true, "result": updates(&fake, &body).await}));
     }
     let mut inner = fake.inner.lock().unwrap();
-    inner.calls.push((method.clone(), body.clone()));
     let chat = body["chat_id"].as_i64();
+    if method == "SendMessage" {
+        *inner.sent.entry(chat.unwrap_or(0)).or_default() += 1;
+    }
+    if !inner.quiet {
+        inner.calls.push((method.clone(), body.clone()));
+    }
     if let Some(queue) = inner.failures.get_mut(&method)
         && let Some(pos) = queue.iter().position(|(c, _)| c.is_none() || *c == chat)
     {

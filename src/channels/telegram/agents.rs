@@ -1,7 +1,7 @@
 //! The agents' side: one forum topic per handed-off buyer in the support
 //! group, the summary card, relaying both ways, `/done` (`/bot`) and `/note`.
 
-use super::{HandlerResult, Telegram, TgBot, buyer_id};
+use super::{BotApi, HandlerResult, Telegram, buyer_id};
 use crate::config;
 use crate::lang::Lang;
 use crate::session::UserId as BuyerId;
@@ -44,7 +44,7 @@ impl Agents {
         self.group == Some(chat)
     }
 
-    async fn is_agent(&self, bot: &TgBot, user: u64) -> bool {
+    async fn is_agent<R: BotApi>(&self, bot: &R, user: u64) -> bool {
         if !self.listed.is_empty() {
             return self.listed.contains(&user);
         }
@@ -95,7 +95,12 @@ fn thread_of(msg: &Message) -> Option<ThreadId> {
 
 /// The buyer was just handed over: make sure their topic exists (created
 /// once, or reopened), then post the summary card.
-pub async fn open_topic(bot: &TgBot, app: &Telegram, buyer: &BuyerId, name: &str) -> HandlerResult {
+pub async fn open_topic<R: BotApi>(
+    bot: &R,
+    app: &Telegram,
+    buyer: &BuyerId,
+    name: &str,
+) -> HandlerResult {
     let Some(group) = app.agents.group else {
         tracing::warn!(buyer = %buyer, "handoff with no support group configured (agents.chat_id)");
         return Ok(());
@@ -115,8 +120,8 @@ pub async fn open_topic(bot: &TgBot, app: &Telegram, buyer: &BuyerId, name: &str
 }
 
 /// The buyer's topic, created if it does not exist yet; `true` if created now.
-async fn ensure_topic(
-    bot: &TgBot,
+async fn ensure_topic<R: BotApi>(
+    bot: &R,
     app: &Telegram,
     buyer: &BuyerId,
     name: &str,
@@ -141,8 +146,8 @@ async fn ensure_topic(
 
 /// While a person owns the session: the buyer's message (text or media)
 /// goes into their topic.
-pub async fn relay_buyer(
-    bot: &TgBot,
+pub async fn relay_buyer<R: BotApi>(
+    bot: &R,
     app: &Telegram,
     buyer: &BuyerId,
     name: &str,
@@ -166,7 +171,11 @@ pub async fn relay_buyer(
 }
 
 /// A message in the support group.
-pub async fn on_group_message(bot: &TgBot, msg: &Message, app: &Arc<Telegram>) -> HandlerResult {
+pub async fn on_group_message<R: BotApi>(
+    bot: &R,
+    msg: &Message,
+    app: &Arc<Telegram>,
+) -> HandlerResult {
     let Some(from) = &msg.from else { return Ok(()) };
     if from.is_bot {
         return Ok(());
@@ -247,7 +256,7 @@ fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
 
 /// Pings a buyer's topic once when no agent has answered in time, so the
 /// buyer is never left without an answer.
-pub async fn ping_loop(app: Arc<Telegram>, bot: TgBot) {
+pub async fn ping_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
     let Some(group) = app.agents.group else {
         return;
     };

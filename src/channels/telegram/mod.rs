@@ -24,10 +24,54 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-/// The bot as handlers see it: every request goes through the rate limiter
-/// (Telegram: 1 message/s and 20/min per chat, 30/s overall); a 429 on a
-/// send is waited out and the send retried, never lost.
-pub type TgBot = Throttle<Bot>;
+/// What the handlers need of a bot. In production it is `Throttle<Bot>`:
+/// every request goes through teloxide's rate limiter (Telegram: 1 message/s
+/// and 20/min per chat, 30/s overall), and a 429 on a send is waited out and
+/// the send retried, never lost. The benchmark also runs a plain `Bot`
+/// (Throttle's worker releases sends every 250 ms, which would hide what the
+/// bot itself can do).
+pub trait BotApi:
+    Requester<
+        Err = RequestError,
+        GetUpdates: Send,
+        DeleteWebhook: Send,
+        GetMe: Send,
+        SetMyCommands: Send,
+        SendMessage: Send,
+        EditMessageReplyMarkup: Send,
+        AnswerCallbackQuery: Send,
+        CreateForumTopic: Send,
+        CloseForumTopic: Send,
+        ReopenForumTopic: Send,
+        CopyMessage: Send,
+        GetChatAdministrators: Send,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+impl<T> BotApi for T where
+    T: Requester<
+            Err = RequestError,
+            GetUpdates: Send,
+            DeleteWebhook: Send,
+            GetMe: Send,
+            SetMyCommands: Send,
+            SendMessage: Send,
+            EditMessageReplyMarkup: Send,
+            AnswerCallbackQuery: Send,
+            CreateForumTopic: Send,
+            CloseForumTopic: Send,
+            ReopenForumTopic: Send,
+            CopyMessage: Send,
+            GetChatAdministrators: Send,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 type HandlerResult = Result<(), HandlerError>;
 
@@ -38,17 +82,23 @@ pub struct Telegram {
 }
 
 /// Reads `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`, if set) and builds the
-/// bot. `throttle: false` lifts the rate limits (for measuring the bot itself).
-pub fn bot_from_env(throttle: bool) -> Result<TgBot, Error> {
+/// rate-limited bot.
+pub fn bot_from_env() -> Result<Throttle<Bot>, Error> {
     let token = std::env::var("TELOXIDE_TOKEN").map_err(|_| {
         Error::Setup("TELOXIDE_TOKEN is not set\nhint: get a token from @BotFather and `export TELOXIDE_TOKEN=...`".into())
     })?;
     let api_url = std::env::var("TELOXIDE_API_URL").ok();
-    bot(&token, api_url.as_deref(), throttle)
+    Ok(plain_bot(&token, api_url.as_deref())?.throttle(Limits::default()))
 }
 
-/// Builds the bot from a token and an optional Bot API server URL.
-pub fn bot(token: &str, api_url: Option<&str>, throttle: bool) -> Result<TgBot, Error> {
+/// The rate-limited bot for a token and an optional Bot API server URL.
+/// Needs a running tokio runtime (the limiter is a task).
+pub fn bot(token: &str, api_url: Option<&str>) -> Result<Throttle<Bot>, Error> {
+    Ok(plain_bot(token, api_url)?.throttle(Limits::default()))
+}
+
+/// The bot without a rate limiter (for measuring the bot itself).
+pub fn plain_bot(token: &str, api_url: Option<&str>) -> Result<Bot, Error> {
     if !valid_token(token) {
         // Never echo the token: it is a secret.
         return Err(Error::Setup(
@@ -67,17 +117,7 @@ pub fn bot(token: &str, api_url: Option<&str>, throttle: bool) -> Result<TgBot, 
             })?;
         bot = bot.set_api_url(parsed);
     }
-    let limits = if throttle {
-        Limits::default()
-    } else {
-        Limits {
-            messages_per_sec_chat: 1_000_000,
-            messages_per_min_chat: 1_000_000,
-            messages_per_min_channel_or_supergroup: 1_000_000,
-            messages_per_sec_overall: 1_000_000,
-        }
-    };
-    Ok(bot.throttle(limits))
+    Ok(bot)
 }
 
 fn valid_token(token: &str) -> bool {
@@ -112,12 +152,12 @@ impl Telegram {
     }
 
     /// The dispatcher, for `run` and for tests that stop it themselves.
-    pub fn dispatcher(
+    pub fn dispatcher<R: BotApi>(
         self: &Arc<Self>,
-        bot: TgBot,
+        bot: R,
         ctrlc: bool,
-    ) -> Dispatcher<TgBot, HandlerError, DefaultKey> {
-        let builder = Dispatcher::builder(bot, schema())
+    ) -> Dispatcher<R, HandlerError, DefaultKey> {
+        let builder = Dispatcher::builder(bot, schema::<R>())
             .dependencies(dptree::deps![self.clone()])
             .default_handler(|_| async {})
             .error_handler(LoggingErrorHandler::with_custom_text(
@@ -132,7 +172,7 @@ impl Telegram {
 
     /// Registers the commands, starts the agents' reminder loop, and handles
     /// updates until Ctrl-C.
-    pub async fn run(self: Arc<Self>, bot: TgBot, mode: Mode) -> Result<(), Error> {
+    pub async fn run<R: BotApi>(self: Arc<Self>, bot: R, mode: Mode) -> Result<(), Error> {
         let me = bot.get_me().await.map_err(|e| match e {
             RequestError::Api(ApiError::InvalidToken) => Error::Setup(
                 "Telegram rejected the bot token\nhint: check TELOXIDE_TOKEN (from @BotFather)"
@@ -187,7 +227,7 @@ impl Telegram {
     }
 
     /// `/start`, `/lang`, `/human`, `/help`, `/stop`, described in both languages.
-    pub async fn register_commands(&self, bot: &TgBot) -> Result<(), RequestError> {
+    pub async fn register_commands<R: BotApi>(&self, bot: &R) -> Result<(), RequestError> {
         for lang in Lang::ALL {
             let commands: Vec<BotCommand> = ["start", "lang", "human", "help", "stop"]
                 .iter()
@@ -207,9 +247,9 @@ impl Telegram {
     /// Sends a reply to a buyer: its texts, with the options as an inline
     /// keyboard under the last one. A buyer who blocked the bot is marked
     /// and not written to again until they write.
-    async fn deliver(
+    async fn deliver<R: BotApi>(
         &self,
-        bot: &TgBot,
+        bot: &R,
         chat: ChatId,
         buyer: &BuyerId,
         reply: &Reply,
@@ -265,10 +305,10 @@ fn buyer_id(chat: ChatId) -> Result<BuyerId, Error> {
     BuyerId::parse(&format!("tg:{}", chat.0))
 }
 
-fn schema() -> UpdateHandler<HandlerError> {
+fn schema<R: BotApi>() -> UpdateHandler<HandlerError> {
     dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message))
-        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_message().endpoint(on_message::<R>))
+        .branch(Update::filter_callback_query().endpoint(on_callback::<R>))
 }
 
 /// What kind of non-text message this is, if any.
@@ -288,7 +328,7 @@ fn media_kind(msg: &Message) -> Option<&'static str> {
     }
 }
 
-async fn on_message(bot: TgBot, msg: Message, app: Arc<Telegram>) -> HandlerResult {
+async fn on_message<R: BotApi>(bot: R, msg: Message, app: Arc<Telegram>) -> HandlerResult {
     if app.agents.is_group(msg.chat.id) {
         return agents::on_group_message(&bot, &msg, &app).await;
     }
@@ -327,7 +367,7 @@ async fn on_message(bot: TgBot, msg: Message, app: Arc<Telegram>) -> HandlerResu
     Ok(())
 }
 
-async fn on_callback(bot: TgBot, q: CallbackQuery, app: Arc<Telegram>) -> HandlerResult {
+async fn on_callback<R: BotApi>(bot: R, q: CallbackQuery, app: Arc<Telegram>) -> HandlerResult {
     // Answer first so the buyer's client stops its spinner; then take the
     // keyboard away so the same buttons cannot be pressed again.
     if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
@@ -376,7 +416,7 @@ mod tests {
         ] {
             assert!(!valid_token(bad), "{bad}");
         }
-        let err = bot("999:not a token at all", None, true)
+        let err = plain_bot("999:not a token at all", None)
             .err()
             .unwrap()
             .to_string();
