@@ -222,3 +222,99 @@ fn a_corrupt_database_is_a_clear_error() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+fn paynudge_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paynudge"));
+    command
+        .args(args)
+        .env_remove("PAYNUDGE_CONFIG")
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("PAYNUDGE_LINK_SECRET");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.stdin(Stdio::null()).output().unwrap()
+}
+
+#[test]
+fn telegram_without_a_good_token_is_a_one_line_error_that_never_shows_it() {
+    let db = tempfile::tempdir().unwrap();
+    let db = db.path().to_str().unwrap();
+    let out = paynudge_env(&["telegram", "--db", db], &[]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("TELOXIDE_TOKEN is not set"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = paynudge_env(
+        &["telegram", "--db", db],
+        &[("TELOXIDE_TOKEN", "oops-secret-value")],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("does not look like a bot token") && !err.contains("oops-secret-value"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    let token = "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let out = paynudge_env(
+        &["telegram", "--db", db],
+        &[
+            ("TELOXIDE_TOKEN", token),
+            ("TELOXIDE_API_URL", "localhost:1"),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("TELOXIDE_API_URL") && !err.contains(token),
+        "{err}"
+    );
+
+    // A server that refuses the token: told, not panicked, token not shown.
+    let out = paynudge_env(
+        &["telegram", "--db", db],
+        &[
+            ("TELOXIDE_TOKEN", token),
+            ("TELOXIDE_API_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("cannot reach the Telegram Bot API") && !err.contains("AAAAAAAAAA"),
+        "{err}"
+    );
+}
+
+#[test]
+fn link_prints_a_deep_link_that_the_bot_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("shop.toml");
+    std::fs::write(&config, "[telegram]\nbot_username = \"demo_shop_bot\"\n").unwrap();
+    let secret = "a long random secret for tests";
+    let out = paynudge_env(
+        &["link", "ORDER-7", "--config", config.to_str().unwrap()],
+        &[("PAYNUDGE_LINK_SECRET", secret)],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout).trim().to_string();
+    let payload = link
+        .strip_prefix("https://t.me/demo_shop_bot?start=")
+        .expect(&link);
+    let signer = paynudge::links::LinkSigner::new(secret.as_bytes()).unwrap();
+    assert_eq!(
+        signer.verify(payload, chrono::Utc::now().timestamp()),
+        Ok("ORDER-7".to_string())
+    );
+
+    let out = paynudge_env(&["link", "ORDER-7"], &[]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("PAYNUDGE_LINK_SECRET is not set"));
+    let out = paynudge_env(&["link", "bad id!"], &[("PAYNUDGE_LINK_SECRET", secret)]);
+    assert!(!out.status.success());
+}

@@ -386,3 +386,64 @@ async fn a_restart_in_the_middle_of_a_handoff_keeps_topic_and_owner() {
     assert_eq!(fake.calls("CreateForumTopic").len(), 1);
     running.stop().await;
 }
+
+/// POSTs `body` to `addr` at `path` and returns the HTTP status code.
+async fn post(addr: std::net::SocketAddr, path: &str, secret: Option<&str>, body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+        return 0; // not listening yet
+    };
+    let header = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{header}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_checks_the_secret_token() {
+    let fake = FakeBotApi::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let bot = telegram::bot(TOKEN, Some(&fake.url)).unwrap();
+    let app = Telegram::new(engine(Arc::new(MemoryStore::default())));
+    let mode = telegram::Mode::Webhook {
+        url: "https://shop.example/tg/hook".to_string(),
+        listen,
+        secret: Some("hook-secret_123".into()),
+    };
+    let task = tokio::spawn(app.run(bot, mode));
+    fake.wait_for("SetWebhook", |f| !f.calls("SetWebhook").is_empty())
+        .await;
+    let update = r#"{"update_id":1,"message":{"message_id":7,"date":1700000000,"chat":{"id":1313,"type":"private","first_name":"A"},"from":{"id":1313,"is_bot":false,"first_name":"A"},"text":"hello"}}"#;
+    let mut status = 0;
+    for _ in 0..100 {
+        status = post(listen, "/tg/hook", None, update).await.max(status);
+        if status != 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 401, "no secret header");
+    assert_eq!(post(listen, "/tg/hook", Some("wrong"), update).await, 401);
+    assert_eq!(
+        post(listen, "/tg/hook", Some("hook-secret_123"), update).await,
+        200
+    );
+    fake.wait_texts(1313, 1).await;
+    task.abort();
+}
