@@ -134,6 +134,9 @@ pub struct CustomerService {
     pub close: String,
     /// The shop's offset from UTC in hours (e.g. 8 for China).
     pub utc_offset_hours: i32,
+    /// How long a person usually takes to answer during CS hours (told to
+    /// buyers handed over).
+    pub usual_reply_minutes: u32,
 }
 
 impl Default for CustomerService {
@@ -142,6 +145,7 @@ impl Default for CustomerService {
             open: "09:00".into(),
             close: "23:00".into(),
             utc_offset_hours: 8,
+            usual_reply_minutes: 5,
         }
     }
 }

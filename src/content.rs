@@ -29,6 +29,7 @@ pub const GLOBAL_VARS: &[&str] = &[
     "friend_pay_hours",
     "bank_hotline",
     "order_id",
+    "cs_reply_minutes",
 ];
 
 /// Texts the engine itself says, outside any dialog.

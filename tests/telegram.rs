@@ -445,5 +445,18 @@ async fn webhook_mode_checks_the_secret_token() {
         200
     );
     fake.wait_texts(1313, 1).await;
+    let commands = fake.calls("SetMyCommands");
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert!(
+        commands
+            .iter()
+            .any(|c| c["language_code"] == json!("zh")
+                && c["commands"].to_string().contains("转人工"))
+    );
+    assert!(
+        commands
+            .iter()
+            .all(|c| c["commands"].as_array().unwrap().len() == 5)
+    );
     task.abort();
 }

@@ -10,7 +10,7 @@ reask = Sorry, I didn't quite get that.
 offer-human = I'm sorry I'm not understanding you well. Would you like to talk to a person from our customer service?
 offer-human-declined = Okay! Tell me in other words what happened when you tried to pay, and I'll do my best.
 handoff-start = { $cs_now ->
-    [open] I'm passing you to a person from { $shop_name }'s customer service; they'll reply here shortly. Meanwhile, feel free to write down anything that helps.
+    [open] I'm passing you to a person from { $shop_name }'s customer service; they usually reply here within { $cs_reply_minutes } minutes. Meanwhile, feel free to write down anything that helps.
    *[closed] I'm passing you to { $shop_name }'s customer service. They work { $cs_open }–{ $cs_close } and will reply here as soon as they're back.
 }
 handoff-released = You're back with the payment assistant. Anything else I can help you with?

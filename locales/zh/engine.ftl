@@ -9,7 +9,7 @@ reask = 不好意思，我没太看明白～
 offer-human = 抱歉我没能理解您的意思。需要为您转接人工客服吗？
 offer-human-declined = 好的～您可以换个说法告诉我付款时遇到了什么情况，我尽力帮您。
 handoff-start = { $cs_now ->
-    [open] 正在为您转接{ $shop_name }的人工客服，客服会尽快在这里回复您。您也可以先把情况描述一下～
+    [open] 正在为您转接{ $shop_name }的人工客服，客服一般 { $cs_reply_minutes } 分钟内在这里回复您。您也可以先把情况描述一下～
    *[closed] 已为您转接{ $shop_name }的人工客服。客服工作时间是 { $cs_open }–{ $cs_close }，上班后会第一时间在这里回复您。
 }
 handoff-released = 亲，现在由付款小助手继续为您服务。还有什么可以帮您的吗？

@@ -740,6 +740,7 @@ impl Engine {
         args.set("friend_pay_hours", shop.friend_pay_hours);
         args.set("cs_open", cs.open.clone());
         args.set("cs_close", cs.close.clone());
+        args.set("cs_reply_minutes", cs.usual_reply_minutes);
         args.set(
             "cs_now",
             if self.cs_open_at(now) {
