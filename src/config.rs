@@ -17,6 +17,55 @@ pub struct Config {
     pub telegram: Telegram,
     pub agents: Agents,
     pub links: Links,
+    pub reminders: RemindersConfig,
+}
+
+/// When and how payment reminders go (see `reminders/`). Defaults follow the
+/// seed lesson: never while buyers rest, later on days off, never too often.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// IANA time zone of the shop, e.g. "Asia/Shanghai".
+    pub timezone: String,
+    /// Daily send windows, local time, "HH:MM-HH:MM".
+    pub windows: Vec<String>,
+    /// On weekends and public holidays windows open this much later.
+    pub day_off_delay_minutes: u32,
+    /// The first reminder goes no earlier than this after the order.
+    pub first_after_minutes: u32,
+    /// The pre-close reminder goes this long before the order closes.
+    pub pre_close_minutes: u32,
+    pub max_per_order: usize,
+    /// At least this long between two reminders to one buyer, across orders.
+    pub min_gap_hours: u32,
+    /// Share of eligible orders never reminded, to measure the lift.
+    pub holdout_percent: u8,
+    /// Orders of at least this amount get a call task instead of a message.
+    pub call_threshold: f64,
+    /// "Limited stock" is said only when at most this many are left.
+    pub low_stock: u32,
+    /// The shop's own days off and make-up workdays, "YYYY-MM-DD".
+    pub extra_days_off: Vec<String>,
+    pub extra_workdays: Vec<String>,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        RemindersConfig {
+            timezone: "Asia/Shanghai".into(),
+            windows: vec!["09:30-12:00".into(), "14:30-21:00".into()],
+            day_off_delay_minutes: 60,
+            first_after_minutes: 30,
+            pre_close_minutes: 120,
+            max_per_order: 2,
+            min_gap_hours: 20,
+            holdout_percent: 10,
+            call_threshold: 1000.0,
+            low_stock: 10,
+            extra_days_off: Vec::new(),
+            extra_workdays: Vec::new(),
+        }
+    }
 }
 
 /// The Telegram channel. The bot token is never here: it comes from the
@@ -244,6 +293,37 @@ impl Config {
         if !(0.0..=1.0).contains(&u.clarify_below) || !(0.0..=1.0).contains(&u.clarify_margin) {
             return Err(bad(
                 "understanding.clarify_below and clarify_margin must be between 0 and 1".into(),
+            ));
+        }
+        let r = &self.reminders;
+        if r.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(bad(format!(
+                "reminders.timezone = {:?} is not an IANA time zone (e.g. \"Asia/Shanghai\")",
+                r.timezone
+            )));
+        }
+        if let Some(w) = r
+            .windows
+            .iter()
+            .find(|w| crate::reminders::calendar::Window::parse(w).is_none())
+        {
+            return Err(bad(format!(
+                "reminders.windows: {w:?} is not \"HH:MM-HH:MM\" with start before end"
+            )));
+        }
+        if let Some(d) = r
+            .extra_days_off
+            .iter()
+            .chain(&r.extra_workdays)
+            .find(|d| d.parse::<chrono::NaiveDate>().is_err())
+        {
+            return Err(bad(format!(
+                "reminders: {d:?} is not a date \"YYYY-MM-DD\""
+            )));
+        }
+        if r.holdout_percent > 100 {
+            return Err(bad(
+                "reminders.holdout_percent must be between 0 and 100".into()
             ));
         }
         if self.session.transcript_turns == 0 || self.session.transcript_turns > 200 {

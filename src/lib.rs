@@ -12,6 +12,8 @@
 //! - [`links`]: signed deep-link payloads that bind a chat to an order.
 //! - [`session`]: what is remembered per buyer.
 //! - [`store`]: where sessions live (sled, or memory in tests), with group commit.
+//! - [`orders`]: orders and the events that change them.
+//! - [`reminders`]: when to remind buyers to pay, the outbox, the scheduler.
 //! - [`engine`]: one message in, replies out; the only thing channels call.
 //! - [`channels`]: the edges buyers talk through (console).
 //! - [`error`]: errors that say what to do.
@@ -27,6 +29,8 @@ pub mod lang;
 pub mod links;
 pub mod locale;
 pub mod nlu;
+pub mod orders;
+pub mod reminders;
 pub mod session;
 pub mod store;
 

@@ -267,6 +267,11 @@ impl SledStore {
         Commit(seq)
     }
 
+    /// The database, for the other trees that live beside the sessions (orders).
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
     /// Forces everything written so far to disk (used by tools and tests).
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db

@@ -1,0 +1,379 @@
+//! Orders as the shop's backend reports them, and how events update them.
+//!
+//! Events can arrive twice or out of order: a terminal status (paid,
+//! cancelled, closed) is never undone by a later-arriving "created", and
+//! applying the same event again changes nothing.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Unpaid,
+    Paid,
+    Cancelled,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentType {
+    #[default]
+    Online,
+    CashOnDelivery,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub name: String,
+    #[serde(default = "one")]
+    pub quantity: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A sent reminder, kept on the order for the caps and the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentReminder {
+    pub at: i64,
+    pub strategy: String,
+    pub variant: u8,
+    /// `message` (to the buyer) or `call` (a task for an agent).
+    pub channel: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: String,
+    /// The buyer's session id (e.g. `tg:1234`).
+    pub buyer: String,
+    pub items: Vec<Item>,
+    /// In minor units (cents, fen).
+    pub amount_minor: i64,
+    pub currency: String,
+    pub created_at: i64,
+    pub status: Status,
+    pub payment: PaymentType,
+    pub auto_close_at: Option<i64>,
+    pub stock_left: Option<u32>,
+    pub promotion_end: Option<i64>,
+    pub paid_at: Option<i64>,
+    #[serde(default)]
+    pub reminders: Vec<SentReminder>,
+}
+
+impl Order {
+    pub fn item_summary(&self) -> String {
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .map(|i| {
+                if i.quantity > 1 {
+                    format!("{} ×{}", i.name, i.quantity)
+                } else {
+                    i.name.clone()
+                }
+            })
+            .collect();
+        names.join(", ")
+    }
+
+    pub fn amount_text(&self) -> String {
+        format!(
+            "{}.{:02} {}",
+            self.amount_minor / 100,
+            (self.amount_minor % 100).abs(),
+            self.currency
+        )
+    }
+}
+
+/// A malformed event: which field and why. Nothing is written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("field `{field}`: {reason}")]
+pub struct EventError {
+    pub field: String,
+    pub reason: String,
+}
+
+fn bad(field: &str, reason: impl Into<String>) -> EventError {
+    EventError {
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Paid,
+    Cancelled,
+    Closed,
+    StockChanged,
+}
+
+/// One event from the shop's backend, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub order_id: String,
+    /// Unix seconds the event happened.
+    pub at: i64,
+    /// Present on `created` (required there), optional elsewhere.
+    pub order: Option<Order>,
+    pub stock_left: Option<u32>,
+}
+
+fn time_field(v: &Value, field: &str) -> Result<Option<i64>, EventError> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| bad(field, "must be Unix seconds")),
+        Some(Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.timestamp()))
+            .map_err(|_| {
+                bad(
+                    field,
+                    "must be RFC 3339 (2026-11-23T10:00:00+08:00) or Unix seconds",
+                )
+            }),
+        Some(_) => Err(bad(field, "must be a time")),
+    }
+}
+
+fn text_field<'a>(v: &'a Value, field: &str) -> Result<&'a str, EventError> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| bad(field, "is required"))
+}
+
+fn amount_minor(v: &Value) -> Result<i64, EventError> {
+    let amount = match v.get("amount") {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| bad("amount", "is required: a number like 199.00"))?;
+    if !amount.is_finite() || !(0.0..=1e12).contains(&amount) {
+        return Err(bad("amount", "must be between 0 and 10^12"));
+    }
+    Ok((amount * 100.0).round() as i64)
+}
+
+impl Event {
+    /// Parses one event (a JSON object) and checks every field it needs.
+    pub fn parse(v: &Value) -> Result<Event, EventError> {
+        if !v.is_object() {
+            return Err(bad("event", "must be a JSON object"));
+        }
+        let kind = match text_field(v, "event")? {
+            "created" => EventKind::Created,
+            "paid" => EventKind::Paid,
+            "cancelled" | "canceled" => EventKind::Cancelled,
+            "closed" => EventKind::Closed,
+            "stock_changed" => EventKind::StockChanged,
+            other => {
+                return Err(bad(
+                    "event",
+                    format!(
+                        "unknown event `{other}` (created, paid, cancelled, closed, stock_changed)"
+                    ),
+                ));
+            }
+        };
+        let order_id = text_field(v, "order_id")?;
+        if !crate::links::valid_order_id(order_id) {
+            return Err(bad(
+                "order_id",
+                "use A-Z, a-z, 0-9 and -, at most 32 characters",
+            ));
+        }
+        let at = time_field(v, "at")?
+            .or(time_field(v, "created_at")?)
+            .ok_or_else(|| bad("at", "is required"))?;
+        let stock_left = match v.get("stock_left") {
+            None | Some(Value::Null) => None,
+            Some(s) => Some(
+                s.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| bad("stock_left", "must be a whole number ≥ 0"))?,
+            ),
+        };
+        let order = if kind == EventKind::Created {
+            let buyer = text_field(v, "buyer")?;
+            crate::session::UserId::parse(buyer).map_err(|e| bad("buyer", e.to_string()))?;
+            let items: Vec<Item> = serde_json::from_value(
+                v.get("items").cloned().unwrap_or(Value::Null),
+            )
+            .map_err(|_| {
+                bad(
+                    "items",
+                    "must be a list of {\"name\": ..., \"quantity\": ...}",
+                )
+            })?;
+            if items.is_empty() {
+                return Err(bad("items", "must name at least one item"));
+            }
+            let payment = match v
+                .get("payment_type")
+                .and_then(Value::as_str)
+                .unwrap_or("online")
+            {
+                "online" => PaymentType::Online,
+                "cod" | "cash_on_delivery" => PaymentType::CashOnDelivery,
+                other => {
+                    return Err(bad(
+                        "payment_type",
+                        format!("`{other}`: use online or cash_on_delivery"),
+                    ));
+                }
+            };
+            Some(Order {
+                id: order_id.to_string(),
+                buyer: buyer.to_string(),
+                items,
+                amount_minor: amount_minor(v)?,
+                currency: v
+                    .get("currency")
+                    .and_then(Value::as_str)
+                    .unwrap_or("CNY")
+                    .to_string(),
+                created_at: at,
+                status: Status::Unpaid,
+                payment,
+                auto_close_at: time_field(v, "auto_close_at")?,
+                stock_left,
+                promotion_end: time_field(v, "promotion_end")?,
+                paid_at: None,
+                reminders: Vec::new(),
+            })
+        } else {
+            None
+        };
+        Ok(Event {
+            kind,
+            order_id: order_id.to_string(),
+            at,
+            order,
+            stock_left,
+        })
+    }
+
+    /// The order after this event. `None` when the event is about an order
+    /// not known yet and cannot create it (a status change that arrived
+    /// before "created" is kept as a placeholder instead, see below).
+    pub fn apply(&self, existing: Option<Order>) -> Order {
+        let mut order = match (existing, &self.order) {
+            (Some(mut known), Some(created)) => {
+                // "created" after other events: fill in the details, keep the status.
+                let (status, paid_at, reminders) = (
+                    known.status,
+                    known.paid_at,
+                    std::mem::take(&mut known.reminders),
+                );
+                Order {
+                    status,
+                    paid_at,
+                    reminders,
+                    ..created.clone()
+                }
+            }
+            (Some(known), None) => known,
+            (None, Some(created)) => created.clone(),
+            (None, None) => Order {
+                id: self.order_id.clone(),
+                buyer: String::new(),
+                items: Vec::new(),
+                amount_minor: 0,
+                currency: String::new(),
+                created_at: self.at,
+                status: Status::Unpaid,
+                payment: PaymentType::Online,
+                auto_close_at: None,
+                stock_left: None,
+                promotion_end: None,
+                paid_at: None,
+                reminders: Vec::new(),
+            },
+        };
+        let terminal = order.status != Status::Unpaid;
+        match self.kind {
+            EventKind::Created => {}
+            EventKind::Paid if order.status != Status::Paid => {
+                order.status = Status::Paid;
+                order.paid_at = Some(self.at);
+            }
+            EventKind::Cancelled if !terminal => order.status = Status::Cancelled,
+            EventKind::Closed if !terminal => order.status = Status::Closed,
+            EventKind::StockChanged => order.stock_left = self.stock_left.or(order.stock_left),
+            _ => {}
+        }
+        if let Some(stock) = self.stock_left {
+            order.stock_left = Some(stock);
+        }
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn created() -> Value {
+        json!({"event": "created", "order_id": "A-1", "buyer": "tg:1", "items": [{"name": "Scarf", "quantity": 2}],
+               "amount": "199.90", "currency": "CNY", "at": 1_763_000_000, "auto_close_at": "2025-11-14T20:00:00+08:00"})
+    }
+
+    #[test]
+    fn parses_a_created_event() {
+        let e = Event::parse(&created()).unwrap();
+        let o = e.order.unwrap();
+        assert_eq!(o.amount_minor, 19_990);
+        assert_eq!(o.item_summary(), "Scarf ×2");
+        assert_eq!(o.amount_text(), "199.90 CNY");
+        assert!(o.auto_close_at.is_some());
+    }
+
+    #[test]
+    fn malformed_events_name_the_field() {
+        let mut v = created();
+        v["amount"] = json!("lots");
+        assert_eq!(Event::parse(&v).unwrap_err().field, "amount");
+        let mut v = created();
+        v.as_object_mut().unwrap().remove("buyer");
+        assert_eq!(Event::parse(&v).unwrap_err().field, "buyer");
+        let mut v = created();
+        v["event"] = json!("refunded");
+        assert_eq!(Event::parse(&v).unwrap_err().field, "event");
+        assert_eq!(
+            Event::parse(&json!({"event": "paid", "order_id": "A 1", "at": 1}))
+                .unwrap_err()
+                .field,
+            "order_id"
+        );
+        assert_eq!(Event::parse(&json!([1])).unwrap_err().field, "event");
+    }
+
+    #[test]
+    fn paid_then_created_ends_paid_and_duplicates_change_nothing() {
+        let paid = Event::parse(&json!({"event": "paid", "order_id": "A-1", "at": 1_763_000_500}))
+            .unwrap();
+        let created = Event::parse(&created()).unwrap();
+        let order = created.apply(Some(paid.apply(None)));
+        assert_eq!(order.status, Status::Paid);
+        assert_eq!(order.buyer, "tg:1");
+        let again = paid.apply(Some(order.clone()));
+        assert_eq!(again, order);
+        let closed =
+            Event::parse(&json!({"event": "closed", "order_id": "A-1", "at": 1_763_000_900}))
+                .unwrap();
+        assert_eq!(closed.apply(Some(order)).status, Status::Paid);
+    }
+}

@@ -1,0 +1,197 @@
+//! When reminders may go: send windows in the shop's time zone, opening later
+//! on weekends and public holidays, with China's make-up workdays (调休) from
+//! the `holiday-cn` data and the shop's own days from the config.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
+
+/// A daily send window, local time, `start < end`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl Window {
+    /// Parses "HH:MM-HH:MM".
+    pub fn parse(text: &str) -> Option<Window> {
+        let (a, b) = text.split_once('-')?;
+        let start = NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?;
+        let end = NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?;
+        (start < end).then_some(Window { start, end })
+    }
+}
+
+pub struct Calendar {
+    pub tz: Tz,
+    pub windows: Vec<Window>,
+    /// How much later windows open on a day off.
+    pub day_off_delay: Duration,
+    pub extra_days_off: BTreeSet<NaiveDate>,
+    pub extra_workdays: BTreeSet<NaiveDate>,
+    /// Years already warned about (missing holiday data): warn once each.
+    warned: Mutex<HashSet<i32>>,
+}
+
+impl Calendar {
+    pub fn new(tz: Tz, mut windows: Vec<Window>, day_off_delay: Duration) -> Calendar {
+        windows.sort_by_key(|w| w.start);
+        Calendar {
+            tz,
+            windows,
+            day_off_delay,
+            extra_days_off: BTreeSet::new(),
+            extra_workdays: BTreeSet::new(),
+            warned: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Whether `date` is a day off: the shop's own days first, then the
+    /// public-holiday data (with make-up workdays), then plain weekends when
+    /// the data does not cover the year.
+    pub fn is_day_off(&self, date: NaiveDate) -> bool {
+        if self.extra_workdays.contains(&date) {
+            return false;
+        }
+        if self.extra_days_off.contains(&date) {
+            return true;
+        }
+        let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
+        if !year_covered(date.year()) {
+            if self
+                .warned
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(date.year())
+            {
+                tracing::warn!(
+                    year = date.year(),
+                    "no public-holiday data for this year: treating only weekends as days off (add days under reminders.extra_days_off)"
+                );
+            }
+            return weekend;
+        }
+        match holiday_cn::is_offday(&date.format("%Y-%m-%d").to_string()) {
+            Ok((off, _)) => off,
+            Err(_) => weekend,
+        }
+    }
+
+    /// The windows of `date` as UTC instants, shifted on days off.
+    fn windows_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let delay = if self.is_day_off(date) {
+            self.day_off_delay
+        } else {
+            Duration::zero()
+        };
+        self.windows
+            .iter()
+            .filter_map(|w| {
+                let start = self
+                    .tz
+                    .from_local_datetime(&date.and_time(w.start))
+                    .earliest()?
+                    + delay;
+                let end = self
+                    .tz
+                    .from_local_datetime(&date.and_time(w.end))
+                    .earliest()?;
+                (start < end).then(|| (start.with_timezone(&Utc), end.with_timezone(&Utc)))
+            })
+            .collect()
+    }
+
+    /// The earliest instant at or after `t` inside a send window.
+    pub fn next_open(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let first = t.with_timezone(&self.tz).date_naive();
+        (0..60).map(|d| first + Duration::days(d)).find_map(|date| {
+            self.windows_on(date)
+                .into_iter()
+                .find(|(_, end)| t < *end)
+                .map(|(start, _)| start.max(t))
+        })
+    }
+
+    pub fn is_open(&self, t: DateTime<Utc>) -> bool {
+        self.next_open(t) == Some(t)
+    }
+}
+
+/// Whether the holiday data knows `year` (every covered year lists New Year's Day).
+fn year_covered(year: i32) -> bool {
+    matches!(
+        holiday_cn::is_offday(&format!("{year}-01-01")),
+        Ok((_, Some(_)))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar() -> Calendar {
+        let windows = vec![
+            Window::parse("09:30-12:00").unwrap(),
+            Window::parse("14:30-21:00").unwrap(),
+        ];
+        Calendar::new(chrono_tz::Asia::Shanghai, windows, Duration::hours(1))
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        chrono_tz::Asia::Shanghai
+            .from_local_datetime(
+                &chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap(),
+            )
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn windows_and_day_off_shift() {
+        let c = calendar();
+        // Monday 2025-11-17 12:10 -> 14:30 the same day.
+        assert_eq!(
+            c.next_open(at("2025-11-17 12:10")),
+            Some(at("2025-11-17 14:30"))
+        );
+        assert_eq!(
+            c.next_open(at("2025-11-17 10:00")),
+            Some(at("2025-11-17 10:00"))
+        );
+        // Friday 21:20 -> Saturday, a day off: 10:30.
+        assert_eq!(
+            c.next_open(at("2025-11-14 21:20")),
+            Some(at("2025-11-15 10:30"))
+        );
+        // National Day holiday 2025-10-01 (Wednesday) opens late.
+        assert_eq!(
+            c.next_open(at("2025-10-01 08:00")),
+            Some(at("2025-10-01 10:30"))
+        );
+        // Saturday 2025-10-11 is a make-up workday (调休): normal hours.
+        assert!(!c.is_day_off(NaiveDate::from_ymd_opt(2025, 10, 11).unwrap()));
+        assert_eq!(
+            c.next_open(at("2025-10-11 08:00")),
+            Some(at("2025-10-11 09:30"))
+        );
+    }
+
+    #[test]
+    fn a_year_without_data_falls_back_to_weekends() {
+        let c = calendar();
+        assert!(c.is_day_off(NaiveDate::from_ymd_opt(2099, 1, 3).unwrap())); // a Saturday
+        assert!(!c.is_day_off(NaiveDate::from_ymd_opt(2099, 1, 5).unwrap())); // a Monday
+        let mut c = calendar();
+        c.extra_days_off
+            .insert(NaiveDate::from_ymd_opt(2099, 1, 5).unwrap());
+        assert!(c.is_day_off(NaiveDate::from_ymd_opt(2099, 1, 5).unwrap()));
+    }
+
+    #[test]
+    fn window_parsing() {
+        assert!(Window::parse("21:00-09:00").is_none());
+        assert!(Window::parse("9am-5pm").is_none());
+    }
+}

@@ -1,0 +1,292 @@
+//! Payment reminders with a virtual clock: days of policy in milliseconds.
+
+use chrono::{DateTime, TimeZone, Utc};
+use paynudge::config::RemindersConfig;
+use paynudge::orders::Event;
+use paynudge::reminders::{BuyerState, Decision, Deliver, Reminder, Reminders, Skip};
+use serde_json::json;
+use std::sync::Mutex;
+
+fn at(text: &str) -> DateTime<Utc> {
+    chrono_tz::Asia::Shanghai
+        .from_local_datetime(
+            &chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap(),
+        )
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn no_holdout() -> RemindersConfig {
+    RemindersConfig {
+        holdout_percent: 0,
+        ..RemindersConfig::default()
+    }
+}
+
+fn open(dir: &std::path::Path, config: &RemindersConfig) -> (sled::Db, Reminders) {
+    let db = sled::open(dir).unwrap();
+    let r = Reminders::open(&db, config).unwrap();
+    (db, r)
+}
+
+fn created(id: &str, buyer: &str, when: DateTime<Utc>, amount: f64) -> Event {
+    Event::parse(&json!({"event": "created", "order_id": id, "buyer": buyer, "items": [{"name": "Wool scarf"}],
+        "amount": amount, "at": when.timestamp(), "auto_close_at": (when + chrono::Duration::days(3)).timestamp()}))
+    .unwrap()
+}
+
+fn event(kind: &str, id: &str, when: DateTime<Utc>) -> Event {
+    Event::parse(&json!({"event": kind, "order_id": id, "at": when.timestamp()})).unwrap()
+}
+
+#[derive(Default)]
+struct Recorder {
+    sent: Mutex<Vec<Reminder>>,
+    fail_after: Option<usize>,
+}
+
+impl Deliver for Recorder {
+    async fn deliver(&self, reminder: &Reminder) -> Result<(), String> {
+        let mut sent = self.sent.lock().unwrap();
+        if self.fail_after.is_some_and(|n| sent.len() >= n) {
+            return Err("the process died".into());
+        }
+        sent.push(reminder.clone());
+        Ok(())
+    }
+}
+
+fn nobody(_: &str) -> BuyerState {
+    BuyerState::default()
+}
+
+fn when(d: &Decision) -> DateTime<Utc> {
+    match d {
+        Decision::Remind { at, .. } => *at,
+        Decision::Skip(s) => panic!("skipped: {s:?}"),
+    }
+}
+
+#[test]
+fn a_friday_evening_order_is_reminded_on_saturday_at_the_later_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let order = r
+        .ingest(
+            &created("F-1", "tg:1", at("2025-11-14 20:50"), 99.0),
+            at("2025-11-14 20:50"),
+        )
+        .unwrap();
+    let d = r.decide(&order, &BuyerState::default(), at("2025-11-14 20:50"));
+    assert_eq!(when(&d), at("2025-11-15 10:30"), "{d}");
+    assert!(d.to_string().contains("day off"));
+}
+
+#[test]
+fn an_order_at_12_10_waits_for_14_30() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let order = r
+        .ingest(
+            &created("N-1", "tg:1", at("2025-11-17 12:10"), 99.0),
+            at("2025-11-17 12:10"),
+        )
+        .unwrap();
+    assert_eq!(
+        when(&r.decide(&order, &BuyerState::default(), at("2025-11-17 12:10"))),
+        at("2025-11-17 14:30")
+    );
+}
+
+#[test]
+fn a_make_up_workday_saturday_keeps_normal_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    // Saturday 2025-10-11 was a working day (调休).
+    let order = r
+        .ingest(
+            &created("W-1", "tg:1", at("2025-10-11 08:00"), 99.0),
+            at("2025-10-11 08:00"),
+        )
+        .unwrap();
+    assert_eq!(
+        when(&r.decide(&order, &BuyerState::default(), at("2025-10-11 08:00"))),
+        at("2025-10-11 09:30")
+    );
+}
+
+#[tokio::test]
+async fn caps_gaps_and_payment_between_plan_and_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let rec = Recorder::default();
+    let t0 = at("2025-11-17 10:00");
+    r.ingest(&created("C-1", "tg:7", t0, 99.0), t0).unwrap();
+    r.ingest(&created("C-2", "tg:7", t0, 59.0), t0).unwrap();
+    // Walk three virtual days in 10-minute ticks.
+    let mut now = t0;
+    while now < t0 + chrono::Duration::days(3) {
+        r.tick(now, &nobody, &rec).await.unwrap();
+        now += chrono::Duration::minutes(10);
+    }
+    let sent = rec.sent.lock().unwrap().clone();
+    assert!(!sent.is_empty());
+    for pair in sent.windows(2) {
+        assert!(
+            pair[1].due - pair[0].due >= 20 * 3600 || pair[1].due >= pair[0].due,
+            "ordered"
+        );
+    }
+    let times: Vec<i64> = sent
+        .iter()
+        .map(|s| s.order.reminders.len() as i64)
+        .collect();
+    assert!(times.iter().all(|n| *n <= 1));
+    let mut per_order = std::collections::HashMap::new();
+    for s in &sent {
+        *per_order.entry(s.order.id.clone()).or_insert(0) += 1;
+    }
+    assert!(per_order.values().all(|n| *n <= 2), "{per_order:?}");
+    let mut stamps: Vec<i64> = r
+        .orders()
+        .flat_map(|o| o.reminders.into_iter().map(|x| x.at))
+        .collect();
+    stamps.sort();
+    for pair in stamps.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= 20 * 3600,
+            "buyer reminded twice within 20 h: {stamps:?}"
+        );
+    }
+
+    // Paid between planning and sending: nothing goes.
+    let rec = Recorder::default();
+    let t1 = at("2025-11-24 10:00");
+    r.ingest(&created("P-1", "tg:8", t1, 99.0), t1).unwrap();
+    r.ingest(
+        &event("paid", "P-1", t1 + chrono::Duration::minutes(20)),
+        t1,
+    )
+    .unwrap();
+    r.tick(t1 + chrono::Duration::hours(2), &nobody, &rec)
+        .await
+        .unwrap();
+    assert!(rec.sent.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn nothing_for_stopped_blocked_handed_over_cod_or_large_orders_as_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let t0 = at("2025-11-17 10:00");
+    let order = r.ingest(&created("S-1", "tg:1", t0, 99.0), t0).unwrap();
+    let later = t0 + chrono::Duration::hours(1);
+    for (state, skip) in [
+        (
+            BuyerState {
+                stopped: true,
+                ..Default::default()
+            },
+            Skip::BuyerStopped,
+        ),
+        (
+            BuyerState {
+                blocked: true,
+                ..Default::default()
+            },
+            Skip::BuyerBlocked,
+        ),
+        (
+            BuyerState {
+                with_agent: true,
+                ..Default::default()
+            },
+            Skip::WithAgent,
+        ),
+    ] {
+        assert_eq!(r.decide(&order, &state, later), Decision::Skip(skip));
+    }
+    let cod = Event::parse(
+        &json!({"event": "created", "order_id": "COD-1", "buyer": "tg:2", "items": [{"name": "x"}],
+        "amount": 10, "at": t0.timestamp(), "payment_type": "cash_on_delivery"}),
+    )
+    .unwrap();
+    let cod = r.ingest(&cod, t0).unwrap();
+    assert_eq!(
+        r.decide(&cod, &BuyerState::default(), later),
+        Decision::Skip(Skip::CashOnDelivery)
+    );
+    let big = r.ingest(&created("BIG-1", "tg:3", t0, 5000.0), t0).unwrap();
+    match r.decide(&big, &BuyerState::default(), later) {
+        Decision::Remind { channel, .. } => assert_eq!(channel, paynudge::reminders::Channel::Call),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_restart_mid_send_sends_each_reminder_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = at("2025-11-17 10:00");
+    let now = t0 + chrono::Duration::hours(1);
+    {
+        let (_db, r) = open(dir.path(), &no_holdout());
+        for n in 0..3 {
+            r.ingest(
+                &created(&format!("R-{n}"), &format!("tg:{n}"), t0, 99.0),
+                t0,
+            )
+            .unwrap();
+        }
+        let dying = Recorder {
+            fail_after: Some(1),
+            ..Default::default()
+        };
+        assert!(r.tick(now, &nobody, &dying).await.is_err());
+        assert_eq!(dying.sent.lock().unwrap().len(), 1);
+    }
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let rec = Recorder::default();
+    r.tick(now, &nobody, &rec).await.unwrap();
+    r.tick(now + chrono::Duration::minutes(5), &nobody, &rec)
+        .await
+        .unwrap();
+    let again: Vec<String> = rec
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.order.id.clone())
+        .collect();
+    assert_eq!(again.len(), 2, "{again:?}");
+    let total: usize = r.orders().map(|o| o.reminders.len()).sum();
+    assert_eq!(total, 3);
+}
+
+#[test]
+fn the_holdout_is_stable_and_near_its_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &RemindersConfig::default());
+    let t0 = at("2025-11-17 10:00");
+    let mut held = 0;
+    for n in 0..1000 {
+        let o = r
+            .ingest(&created(&format!("H-{n}"), "tg:1", t0, 9.0), t0)
+            .unwrap();
+        let a = r.decide(&o, &BuyerState::default(), t0) == Decision::Skip(Skip::Holdout);
+        let b = r.decide(&o, &BuyerState::default(), t0 + chrono::Duration::hours(5))
+            == Decision::Skip(Skip::Holdout);
+        assert_eq!(a, b);
+        held += usize::from(a);
+    }
+    assert!((60..=140).contains(&held), "{held} of 1000 held out");
+}
+
+#[test]
+fn a_malformed_event_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let bad = json!({"event": "created", "order_id": "M-1", "buyer": "tg:1", "items": [], "amount": 5, "at": 1});
+    assert_eq!(Event::parse(&bad).unwrap_err().field, "items");
+    assert!(r.order("M-1").unwrap().is_none());
+    assert_eq!(r.pending(), 0);
+}
