@@ -30,6 +30,9 @@ pub const GLOBAL_VARS: &[&str] = &[
     "bank_hotline",
     "order_id",
     "cs_reply_minutes",
+    "item",
+    "amount",
+    "closes_at",
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -71,6 +74,21 @@ pub const ENGINE_KEYS: &[&str] = &[
     "command-human",
     "command-help",
     "command-stop",
+    "reminder-ask",
+    "reminder-fast_delivery-a",
+    "reminder-fast_delivery-b",
+    "reminder-limited_stock-a",
+    "reminder-limited_stock-b",
+    "reminder-returns-a",
+    "reminder-returns-b",
+    "reminder-promotion_ending-a",
+    "reminder-promotion_ending-b",
+    "call-title",
+    "call-intro",
+    "call-purpose",
+    "call-forgot",
+    "call-receiver",
+    "call-close",
 ];
 
 pub struct Content {

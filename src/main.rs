@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use paynudge::channels::console::{self, ConsoleOptions};
 use paynudge::channels::telegram::{self, Mode, Telegram};
 use paynudge::nlu::{self, eval};
+use paynudge::reminders::Reminders;
 use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Classifier, Config, Content, Engine, Error, UserId};
 use std::io::{BufRead, IsTerminal, Write};
@@ -60,6 +61,31 @@ enum Command {
         #[arg(long, value_name = "FILE", env = "PAYNUDGE_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Order events from the shop: import a file, or serve the HTTP endpoint.
+    Orders {
+        #[command(subcommand)]
+        command: OrdersCommand,
+    },
+    /// Payment reminders.
+    Reminders {
+        #[command(subcommand)]
+        command: RemindersCommand,
+    },
+    /// Call tasks for large unpaid orders, with the call script.
+    Calls {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// What reminding converts: by reminder, slot, strategy, blocker; lift vs holdout.
+    Report {
+        #[command(flatten)]
+        common: Common,
+        /// Only orders created on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Commands for customer-service agents.
     Agent {
         #[command(subcommand)]
@@ -77,6 +103,36 @@ enum Command {
         /// Also list every mistake.
         #[arg(long)]
         mistakes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrdersCommand {
+    /// Import order events: JSON lines (one event per line) or CSV (by extension).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Serve POST /events for the shop's backend (bearer token from PAYNUDGE_ORDERS_TOKEN).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemindersCommand {
+    /// Dry run: when each unpaid order's next reminder would go, how, or why none.
+    Plan {
+        /// Plan as of this time (RFC 3339, e.g. 2026-11-23T10:00:00+08:00) [default: now].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -138,6 +194,116 @@ fn run(cli: Cli) -> Result<(), Error> {
             ))
         }
         Command::Classify { json } => classify(json),
+        Command::Orders {
+            command: OrdersCommand::Import { file, common },
+        } => {
+            let engine = open_engine(&common)?;
+            import_orders(orders_of(&engine)?, &file)
+        }
+        Command::Orders {
+            command: OrdersCommand::Serve { listen, common },
+        } => {
+            let token = std::env::var("PAYNUDGE_ORDERS_TOKEN").ok().filter(|t| t.len() >= 16).ok_or_else(|| {
+                Error::Setup("PAYNUDGE_ORDERS_TOKEN is not set (or shorter than 16 characters)\nhint: export a long random token; the shop's backend sends it as `Authorization: Bearer ...`".into())
+            })?;
+            let engine = open_engine(&common)?;
+            let router =
+                paynudge::channels::orders_http::router(token, orders_of(&engine)?.clone());
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
+                eprintln!("paynudge: order events on http://{listen}/events");
+                axum::serve(listener, router).await.map_err(Error::Console)
+            })
+        }
+        Command::Reminders {
+            command: RemindersCommand::Plan { now, common },
+        } => {
+            let now = match now {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .map_err(|_| {
+                        Error::Setup(format!(
+                            "--now {t:?}: use RFC 3339, e.g. 2026-11-23T10:00:00+08:00"
+                        ))
+                    })?
+                    .with_timezone(&chrono::Utc),
+                None => chrono::Utc::now(),
+            };
+            let engine = open_engine(&common)?;
+            let state = |buyer: &str| engine.buyer_state(buyer);
+            let plan = orders_of(&engine)?
+                .plan(now, &state)
+                .map_err(|e| Error::Setup(e.to_string()))?;
+            let tz = orders_of(&engine)?.timezone();
+            for (order, decision) in &plan {
+                let line = decision.describe(tz);
+                println!(
+                    "{:<20} {:<16} {:>14}  {line}",
+                    order.id,
+                    order.buyer,
+                    order.amount_text()
+                );
+            }
+            eprintln!("paynudge: {} unpaid orders", plan.len());
+            Ok(())
+        }
+        Command::Calls { common } => {
+            let engine = open_engine(&common)?;
+            let state = |buyer: &str| engine.buyer_state(buyer);
+            let plan = orders_of(&engine)?
+                .plan(chrono::Utc::now(), &state)
+                .map_err(|e| Error::Setup(e.to_string()))?;
+            for (order, decision) in plan {
+                if let paynudge::reminders::Decision::Remind {
+                    channel: paynudge::reminders::Channel::Call,
+                    at,
+                    ..
+                } = decision
+                {
+                    let tz = orders_of(&engine)?.timezone();
+                    println!(
+                        "due {}\n{}\n",
+                        at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
+                        engine.call_task(&order)
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Report {
+            common,
+            since,
+            json,
+        } => {
+            let engine = open_engine(&common)?;
+            let since = since
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map_or(0, |t| t.and_utc().timestamp());
+            let blocker = |buyer: &str| {
+                let user = UserId::parse(buyer).ok()?;
+                let session = engine.session(&user).ok()??;
+                session
+                    .intents_seen
+                    .iter()
+                    .rev()
+                    .find(|i| i.is_payment_intent())
+                    .map(|i| i.to_string())
+            };
+            let report = orders_of(&engine)?.report(since, &blocker);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.to_text());
+            }
+            Ok(())
+        }
         Command::Telegram {
             common,
             webhook,
@@ -287,9 +453,11 @@ fn open_engine(common: &Common) -> Result<Engine, Error> {
     let db = common.db.clone().unwrap_or_else(default_db_dir);
     let store = SledStore::open(&db)?;
     eprintln!("paynudge: sessions in {}", display(&db));
+    let orders =
+        Reminders::open(store.db(), &config.reminders).map_err(|e| Error::Setup(e.to_string()))?;
     let classifier = Arc::new(Classifier::builtin());
     let store: Arc<dyn SessionStore> = Arc::new(store);
-    let engine = Engine::new(config, content, classifier, store);
+    let engine = Engine::new(config, content, classifier, store).with_orders(Arc::new(orders));
     Ok(match links {
         Some(links) => engine.with_links(links),
         None => engine,
@@ -301,4 +469,83 @@ fn display(path: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
+}
+
+fn orders_of(engine: &Engine) -> Result<&Arc<Reminders>, Error> {
+    engine
+        .orders()
+        .ok_or_else(|| Error::Setup("no order storage".into()))
+}
+
+/// Imports JSON lines or CSV (one item per row; columns named like the JSON
+/// fields, with `item` and `quantity`). Bad lines are reported as
+/// `file:line: field ...` and skipped; the good ones are applied.
+fn import_orders(orders: &Reminders, file: &Path) -> Result<(), Error> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let mut events: Vec<(usize, Result<serde_json::Value, String>)> = Vec::new();
+    if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::Setup(format!("{}: {e}", file.display())))?
+            .clone();
+        for (n, record) in reader.records().enumerate() {
+            let value = record.map_err(|e| e.to_string()).map(|r| {
+                let mut object = serde_json::Map::new();
+                for (name, field) in headers.iter().zip(r.iter()).filter(|(_, f)| !f.is_empty()) {
+                    let v = field
+                        .parse::<i64>()
+                        .map(serde_json::Value::from)
+                        .unwrap_or_else(|_| field.into());
+                    object.insert(name.to_string(), v);
+                }
+                if let Some(item) = object.remove("item") {
+                    let quantity = object.remove("quantity").unwrap_or(1.into());
+                    object.insert(
+                        "items".into(),
+                        serde_json::json!([{"name": item, "quantity": quantity}]),
+                    );
+                }
+                serde_json::Value::Object(object)
+            });
+            events.push((n + 2, value));
+        }
+    } else {
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            events.push((
+                n + 1,
+                serde_json::from_str(line).map_err(|e| format!("not JSON: {e}")),
+            ));
+        }
+    }
+    let (mut ok, mut bad) = (0, 0);
+    let now = chrono::Utc::now();
+    for (line, value) in events {
+        let result =
+            value.and_then(|v| paynudge::orders::Event::parse(&v).map_err(|e| e.to_string()));
+        match result.and_then(|event| orders.ingest(&event, now).map_err(|e| e.to_string())) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                bad += 1;
+                eprintln!("{}:{line}: {e}", file.display());
+            }
+        }
+    }
+    orders.flush().map_err(|e| Error::Setup(e.to_string()))?;
+    println!("imported {ok} events, rejected {bad}");
+    if bad > 0 {
+        Err(Error::Setup(format!("{bad} events rejected (see above)")))
+    } else {
+        Ok(())
+    }
 }

@@ -78,8 +78,8 @@ fn a_friday_evening_order_is_reminded_on_saturday_at_the_later_hour() {
         )
         .unwrap();
     let d = r.decide(&order, &BuyerState::default(), at("2025-11-14 20:50"));
-    assert_eq!(when(&d), at("2025-11-15 10:30"), "{d}");
-    assert!(d.to_string().contains("day off"));
+    assert_eq!(when(&d), at("2025-11-15 10:30"), "{d:?}");
+    assert!(d.describe(chrono_tz::Asia::Shanghai).contains("day off"));
 }
 
 #[test]

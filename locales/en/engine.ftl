@@ -89,3 +89,25 @@ command-lang = Language: /lang en or /lang zh
 command-human = Talk to a person
 command-help = What I can help with
 command-stop = Stop payment reminders
+
+## Payment reminders (the strategy's text; -a and -b are two wordings tried against each other)
+reminder-fast_delivery-a = Hi from { $shop_name }! Your order of { $item } ({ $amount }) isn't paid yet. We're already packing today's orders: pay now and yours ships first.
+reminder-fast_delivery-b = Hello! We'd love to get your { $item } on its way. Once your payment of { $amount } comes in, we ship it first thing. The order stays open until { $closes_at }.
+reminder-limited_stock-a = Hi from { $shop_name }! You caught { $item } in the sale, and only a few are left. Stock is reserved at payment, so paying soon ({ $amount }) keeps it yours; the order closes { $closes_at }.
+reminder-limited_stock-b = Quick heads-up: { $item } is almost sold out. Your order ({ $amount }) is still unpaid, and other buyers who pay first could take the last ones.
+reminder-returns-a = Hi from { $shop_name }! Still thinking about { $item }? You have { $return_days } days of no-reason returns{ $shipping_insurance ->
+    [yes] , and we cover the return shipping insurance
+   *[no] {""}
+}, so there's no risk in trying it.
+reminder-returns-b = No pressure about { $item } ({ $amount }): if it isn't right, you can send it back within { $return_days } days, no questions asked. The order stays open until { $closes_at }.
+reminder-promotion_ending-a = Hi from { $shop_name }! The sale price on { $item } ends soon. Your order ({ $amount }) keeps that price if it's paid before the promotion ends.
+reminder-promotion_ending-b = Last hours of the promotion: pay your order for { $item } ({ $amount }) now to keep the sale price.
+reminder-ask = Is something in the way? Tap what happened and I'll help:
+
+## Call task for a large order (for the agent who calls; in the buyer's language)
+call-title = Call task: order { $order_id }, { $item }, { $amount } (closes { $closes_at })
+call-intro = 1. Introduce: "Hello, this is { $shop_name }. You ordered { $item } with us; do you remember?"
+call-purpose = 2. Purpose: "We saw it isn't paid yet. It's very popular, you have a good eye! Was there a problem with the payment? Can I help?"
+call-forgot = 3a. If they don't remember: read back the order ({ $item }, { $amount }), the recipient and address, and ask again.
+call-receiver = 3b. If they only receive the parcel for someone: ask for the buyer's contact, some details need confirming with them.
+call-close = 4. Close: if they'll pay, "Let me know when it's paid and I'll ship it right away." If not, thank them, mention { $return_days }-day returns once, and don't insist. Record the outcome.

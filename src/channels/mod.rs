@@ -2,4 +2,5 @@
 //! `Engine::handle` calls and shows the `Reply`; none reaches past the engine.
 
 pub mod console;
+pub mod orders_http;
 pub mod telegram;

@@ -181,7 +181,7 @@ impl Engine {
             lang,
             ..Session::default()
         };
-        self.render(&session, Utc::now(), key)
+        self.render(&session, None, Utc::now(), key)
     }
 
     /// The summary card the agents see first: language, intents seen, slots,
@@ -237,5 +237,98 @@ impl Engine {
         .take(128)
         .collect();
         AgentCard { title, text }
+    }
+}
+
+/// The blockers a reminder offers as quick replies; each leads into its dialog.
+const REMINDER_BLOCKERS: [Intent; 6] = [
+    Intent::InsufficientBalance,
+    Intent::ForgotPassword,
+    Intent::VerificationFailed,
+    Intent::SlowNetwork,
+    Intent::ThinksPaid,
+    Intent::CancelOrder,
+];
+
+impl Engine {
+    /// What the reminder scheduler needs to know about a buyer right now.
+    pub fn buyer_state(&self, buyer: &str) -> crate::reminders::BuyerState {
+        let session = UserId::parse(buyer)
+            .ok()
+            .and_then(|u| self.store.load(&u).ok().flatten());
+        session.map_or_else(Default::default, |s| crate::reminders::BuyerState {
+            stopped: s.reminders_stopped,
+            blocked: s.blocked,
+            with_agent: !s.with_bot(),
+            hesitated: s
+                .intents_seen
+                .iter()
+                .any(|i| matches!(i, Intent::Hesitant | Intent::CancelOrder)),
+            last_reminded: None,
+        })
+    }
+
+    /// A payment reminder for the buyer's own order: the strategy's text in
+    /// their language, quoting the order, then "what's in the way?" with the
+    /// common blockers as quick replies. Says nothing to a buyer who stopped
+    /// reminders, blocked the bot, or is with a person.
+    pub async fn remind(
+        &self,
+        order: &crate::orders::Order,
+        strategy: &str,
+        variant: u8,
+        now: DateTime<Utc>,
+    ) -> Result<super::Reply, Error> {
+        let user = UserId::parse(&order.buyer)?;
+        let (reply, commit) = self.with_session(&user, now, |engine, t| {
+            if !t.session.with_bot() || t.session.blocked || t.session.reminders_stopped {
+                return;
+            }
+            t.session.order = Some(order.id.clone());
+            t.order = Some(order.clone());
+            t.session.misses = 0;
+            t.say(format!(
+                "reminder-{strategy}-{}",
+                if variant == 0 { "a" } else { "b" }
+            ));
+            engine.ask(
+                t,
+                DialogState::Clarifying {
+                    options: REMINDER_BLOCKERS.to_vec(),
+                },
+                "reminder-ask",
+            );
+        })?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// The call task for a large order: the order and the call script, in
+    /// the buyer's language.
+    pub fn call_task(&self, order: &crate::orders::Order) -> String {
+        let user = UserId::parse(&order.buyer).ok();
+        let lang = user
+            .as_ref()
+            .and_then(|u| self.store.load(u).ok().flatten())
+            .map(|s| s.lang)
+            .unwrap_or(Lang::Zh);
+        let session = Session {
+            lang,
+            order: Some(order.id.clone()),
+            ..Session::default()
+        };
+        let line = |key: &str| self.render(&session, Some(order), Utc::now(), key);
+        [
+            "call-title",
+            "call-intro",
+            "call-purpose",
+            "call-forgot",
+            "call-receiver",
+            "call-close",
+        ]
+        .iter()
+        .map(|k| line(k))
+        .collect::<Vec<_>>()
+        .join("\n")
     }
 }

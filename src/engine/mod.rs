@@ -12,6 +12,8 @@ use crate::intent::Intent;
 use crate::lang::{self, Lang};
 use crate::links::LinkSigner;
 use crate::nlu::{Classifier, Prediction, normalize::normalize};
+use crate::orders::Order;
+use crate::reminders::Reminders;
 use crate::session::{DialogState, Owner, Session, Speaker, UserId};
 use crate::store::{Commit, SessionStore, wait_durable};
 use chrono::{DateTime, Utc};
@@ -75,6 +77,8 @@ pub struct Engine {
     locks: Box<[Mutex<()>]>,
     /// Checks deep-link payloads (`/start <payload>`); `None`: links are off.
     links: Option<LinkSigner>,
+    /// The shop's orders, so replies can quote the buyer's own order.
+    orders: Option<Arc<Reminders>>,
 }
 
 /// One line of a reply: a text key, or words said verbatim (an agent's).
@@ -92,6 +96,8 @@ struct Turn<'a> {
     /// Who the reply's lines come from (recorded in the transcript).
     speaker: Speaker,
     handoff_started: bool,
+    /// The order this buyer's chat is bound to (only ever their own).
+    order: Option<Order>,
     options: Vec<(String, String)>,
     intent: Intent,
     confidence: f32,
@@ -113,6 +119,7 @@ impl Engine {
         let locks = (0..256).map(|_| Mutex::new(())).collect();
         Engine {
             links: None,
+            orders: None,
             config,
             content,
             classifier,
@@ -125,6 +132,22 @@ impl Engine {
     pub fn with_links(mut self, links: LinkSigner) -> Engine {
         self.links = Some(links);
         self
+    }
+
+    /// Lets replies quote the bound order's item, amount and closing time.
+    pub fn with_orders(mut self, orders: Arc<Reminders>) -> Engine {
+        self.orders = Some(orders);
+        self
+    }
+
+    pub fn orders(&self) -> Option<&Arc<Reminders>> {
+        self.orders.as_ref()
+    }
+
+    /// The order `id`, if it is `user`'s: a buyer never sees another's order.
+    fn bound_order(&self, user: &UserId, id: Option<&str>) -> Option<Order> {
+        let order = self.orders.as_ref()?.order(id?).ok()??;
+        (order.buyer == user.as_str()).then_some(order)
     }
 
     pub fn config(&self) -> &Config {
@@ -172,7 +195,7 @@ impl Engine {
             lang,
             ..Session::default()
         };
-        self.render(&session, now, "welcome")
+        self.render(&session, None, now, "welcome")
     }
 
     /// The synchronous part of a turn: everything but waiting for the flush.
@@ -198,6 +221,7 @@ impl Engine {
             .load(user)?
             .unwrap_or_else(|| Session::new(user.clone(), now.timestamp()));
         self.expire_if_idle(&mut session, now);
+        let order = self.bound_order(user, session.order.as_deref());
         let mut turn = Turn {
             session: &mut session,
             now,
@@ -205,6 +229,7 @@ impl Engine {
             say: Vec::new(),
             speaker: Speaker::Bot,
             handoff_started: false,
+            order,
             options: Vec::new(),
             intent: Intent::Unknown,
             confidence: 0.0,
@@ -563,7 +588,7 @@ impl Engine {
         let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
         let is_label = |key: &str| {
             Lang::ALL.iter().any(|l| {
-                let label = normalize(&self.render_in(*l, t.session, t.now, key));
+                let label = normalize(&self.render_in(*l, t.session, t.order.as_ref(), t.now, key));
                 label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
             })
         };
@@ -683,7 +708,7 @@ impl Engine {
             .say
             .iter()
             .map(|line| match line {
-                Line::Key(key) => self.render(s, t.now, key),
+                Line::Key(key) => self.render(s, t.order.as_ref(), t.now, key),
                 Line::Verbatim(text) => text.clone(),
             })
             .collect();
@@ -692,7 +717,7 @@ impl Engine {
             .iter()
             .map(|(value, key)| QuickReply {
                 value: value.clone(),
-                label: self.render(s, t.now, key),
+                label: self.render(s, t.order.as_ref(), t.now, key),
             })
             .collect();
         let state = match (&s.owner, &s.state) {
@@ -716,11 +741,24 @@ impl Engine {
         }
     }
 
-    fn render(&self, session: &Session, now: DateTime<Utc>, key: &str) -> String {
-        self.render_in(session.lang, session, now, key)
+    fn render(
+        &self,
+        session: &Session,
+        order: Option<&Order>,
+        now: DateTime<Utc>,
+        key: &str,
+    ) -> String {
+        self.render_in(session.lang, session, order, now, key)
     }
 
-    fn render_in(&self, lang: Lang, session: &Session, now: DateTime<Utc>, key: &str) -> String {
+    fn render_in(
+        &self,
+        lang: Lang,
+        session: &Session,
+        order: Option<&Order>,
+        now: DateTime<Utc>,
+        key: &str,
+    ) -> String {
         let shop = &self.config.shop;
         let cs = &self.config.cs;
         let mut args = FluentArgs::new();
@@ -757,6 +795,24 @@ impl Engine {
         args.set(
             "order_id",
             session.order.clone().unwrap_or_else(|| "none".to_string()),
+        );
+        let none = || "none".to_string();
+        args.set("item", order.map_or_else(none, Order::item_summary));
+        args.set("amount", order.map_or_else(none, Order::amount_text));
+        let closes = order
+            .and_then(|o| o.auto_close_at)
+            .and_then(|t| DateTime::from_timestamp(t, 0));
+        let tz: chrono_tz::Tz = self
+            .config
+            .reminders
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai);
+        args.set(
+            "closes_at",
+            closes.map_or_else(none, |t| {
+                t.with_timezone(&tz).format("%m-%d %H:%M").to_string()
+            }),
         );
         for name in self.content.flows.slots.keys() {
             let value = session

@@ -10,6 +10,9 @@
 //! parameter, so tests run days of virtual time in milliseconds.
 
 pub mod calendar;
+mod report;
+
+pub use report::{Rate, Report};
 
 use crate::config::RemindersConfig;
 use crate::orders::{Event, Order, PaymentType, SentReminder, Status};
@@ -79,8 +82,9 @@ pub enum Decision {
     Skip(Skip),
 }
 
-impl fmt::Display for Decision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Decision {
+    /// One line for `reminders plan`, times in the shop's zone.
+    pub fn describe(&self, tz: chrono_tz::Tz) -> String {
         match self {
             Decision::Remind {
                 at,
@@ -89,24 +93,23 @@ impl fmt::Display for Decision {
                 strategy,
                 variant,
                 shifted,
-            } => write!(
-                f,
-                "reminder {number} at {} by {} ({}, variant {variant}){}",
-                at.to_rfc3339(),
+            } => format!(
+                "reminder {number} at {} by {} ({}, variant {}){}",
+                at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
                 if *channel == Channel::Call {
                     "call task"
                 } else {
                     "message"
                 },
                 strategy.key(),
+                if *variant == 0 { "a" } else { "b" },
                 if *shifted {
                     ", window opens later on a day off"
                 } else {
                     ""
                 }
             ),
-            Decision::Skip(reason) => write!(
-                f,
+            Decision::Skip(reason) => format!(
                 "none: {}",
                 serde_json::to_value(reason)
                     .ok()
@@ -331,7 +334,7 @@ impl Reminders {
     pub fn plan(
         &self,
         now: DateTime<Utc>,
-        buyer: &dyn Fn(&str) -> BuyerState,
+        buyer: &(dyn Fn(&str) -> BuyerState + Sync),
     ) -> Result<Vec<(Order, Decision)>, RemindersError> {
         let mut out = Vec::new();
         for item in self.orders.iter() {
@@ -362,7 +365,7 @@ impl Reminders {
     pub async fn tick<D: Deliver>(
         &self,
         now: DateTime<Utc>,
-        buyer: &dyn Fn(&str) -> BuyerState,
+        buyer: &(dyn Fn(&str) -> BuyerState + Sync),
         deliver: &D,
     ) -> Result<Vec<Reminder>, RemindersError> {
         let mut sent = Vec::new();
@@ -472,7 +475,7 @@ impl Reminders {
         key: sled::IVec,
         mut entry: OutboxEntry,
         now: DateTime<Utc>,
-        buyer: &dyn Fn(&str) -> BuyerState,
+        buyer: &(dyn Fn(&str) -> BuyerState + Sync),
         deliver: &D,
     ) -> Result<Option<Reminder>, RemindersError> {
         let Some(order) = self.order(&entry.reminder.order.id)? else {
@@ -551,6 +554,10 @@ impl Reminders {
     }
 
     /// Number of orders waiting in the due index.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.calendar.tz
+    }
+
     pub fn pending(&self) -> usize {
         self.due.len()
     }

@@ -1,7 +1,7 @@
 //! The agents' side: one forum topic per handed-off buyer in the support
 //! group, the summary card, relaying both ways, `/done` (`/bot`) and `/note`.
 
-use super::{BotApi, HandlerResult, Telegram, buyer_id};
+use super::{BotApi, HandlerResult, Telegram, buyer_chat};
 use crate::config;
 use crate::lang::Lang;
 use crate::session::UserId as BuyerId;
@@ -38,6 +38,10 @@ impl Agents {
             admins: std::sync::Mutex::new(None),
             topic_locks: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
+    }
+
+    pub fn group(&self) -> Option<ChatId> {
+        self.group
     }
 
     pub fn is_group(&self, chat: ChatId) -> bool {
@@ -246,12 +250,6 @@ pub async fn on_group_message<R: BotApi>(
         }
     }
     Ok(())
-}
-
-/// The private chat behind a buyer id made by `buyer_id`.
-fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
-    let chat = ChatId(buyer.as_str().strip_prefix("tg:")?.parse().ok()?);
-    (buyer_id(chat).ok().as_ref() == Some(buyer)).then_some(chat)
 }
 
 /// Pings a buyer's topic once when no agent has answered in time, so the

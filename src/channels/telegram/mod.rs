@@ -7,6 +7,7 @@
 //! buttons carry the question's tag.
 
 mod agents;
+mod reminders;
 
 use crate::engine::{Engine, Reply};
 use crate::error::Error;
@@ -185,6 +186,7 @@ impl Telegram {
             tracing::warn!(error = %e, "could not register the bot commands");
         }
         tokio::spawn(agents::ping_loop(self.clone(), bot.clone()));
+        tokio::spawn(reminders::tick_loop(self.clone(), bot.clone()));
         let mut dispatcher = self.dispatcher(bot.clone(), true);
         let errors = LoggingErrorHandler::with_custom_text("telegram update listener failed");
         match mode {
@@ -303,6 +305,12 @@ fn parse_callback(data: &str) -> Option<(u64, &str)> {
 /// A buyer's session id: their private chat.
 fn buyer_id(chat: ChatId) -> Result<BuyerId, Error> {
     BuyerId::parse(&format!("tg:{}", chat.0))
+}
+
+/// The private chat behind a buyer id made by `buyer_id`.
+pub(super) fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
+    let chat = ChatId(buyer.as_str().strip_prefix("tg:")?.parse().ok()?);
+    (buyer_id(chat).ok().as_ref() == Some(buyer)).then_some(chat)
 }
 
 fn schema<R: BotApi>() -> UpdateHandler<HandlerError> {

@@ -1,0 +1,172 @@
+//! What reminding converts: `paynudge report`.
+
+use super::Reminders;
+use crate::orders::{Order, PaymentType, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A payment within this long after a reminder is credited to the reminder.
+const ATTRIBUTION_SECS: i64 = 24 * 3600;
+
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq)]
+pub struct Rate {
+    pub of: usize,
+    pub paid: usize,
+}
+
+impl Rate {
+    fn add(&mut self, paid: bool) {
+        self.of += 1;
+        self.paid += usize::from(paid);
+    }
+
+    pub fn percent(&self) -> f64 {
+        if self.of == 0 {
+            0.0
+        } else {
+            self.paid as f64 * 100.0 / self.of as f64
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub orders: usize,
+    /// Reminded orders paid within 24 h of a reminder, all payment types.
+    pub conversion: Rate,
+    /// The same without cash-on-delivery orders.
+    pub conversion_online: Rate,
+    pub by_number: BTreeMap<usize, Rate>,
+    pub by_slot: BTreeMap<String, Rate>,
+    pub by_strategy: BTreeMap<String, Rate>,
+    pub by_blocker: BTreeMap<String, Rate>,
+    /// Minutes from the first reminder to payment, median.
+    pub median_minutes_to_pay: Option<i64>,
+    /// Eligible orders that were reminded vs the holdout, paid at all.
+    pub reminded_paid: Rate,
+    pub holdout_paid: Rate,
+}
+
+fn paid_after(order: &Order, at: i64) -> bool {
+    order.status == Status::Paid
+        && order
+            .paid_at
+            .is_some_and(|p| p >= at && p - at <= ATTRIBUTION_SECS)
+}
+
+impl Reminders {
+    /// The report over orders created at or after `since` (Unix seconds).
+    /// `blocker` names what a buyer said was in the way, if anything.
+    pub fn report(&self, since: i64, blocker: &dyn Fn(&str) -> Option<String>) -> Report {
+        let mut r = Report::default();
+        let mut minutes = Vec::new();
+        let tz = self.calendar.tz;
+        for order in self
+            .orders()
+            .filter(|o| o.created_at >= since && !o.buyer.is_empty())
+        {
+            r.orders += 1;
+            let online = order.payment == PaymentType::Online;
+            if self.holdout(&order) && online {
+                r.holdout_paid.add(order.status == Status::Paid);
+                continue;
+            }
+            let Some(first) = order.reminders.first() else {
+                continue;
+            };
+            r.reminded_paid.add(order.status == Status::Paid);
+            let converted = order.reminders.iter().any(|s| paid_after(&order, s.at));
+            r.conversion.add(converted);
+            if online {
+                r.conversion_online.add(converted);
+            }
+            for (n, sent) in order.reminders.iter().enumerate() {
+                let won = paid_after(&order, sent.at);
+                r.by_number.entry(n + 1).or_default().add(won);
+                r.by_strategy
+                    .entry(format!(
+                        "{} ({})",
+                        sent.strategy,
+                        if sent.variant == 0 { "a" } else { "b" }
+                    ))
+                    .or_default()
+                    .add(won);
+                let hour = chrono::DateTime::from_timestamp(sent.at, 0)
+                    .map(|t| t.with_timezone(&tz).format("%H:00").to_string());
+                r.by_slot
+                    .entry(hour.unwrap_or_default())
+                    .or_default()
+                    .add(won);
+            }
+            r.by_blocker
+                .entry(blocker(&order.buyer).unwrap_or_else(|| "(none named)".into()))
+                .or_default()
+                .add(converted);
+            if converted && let Some(paid) = order.paid_at {
+                minutes.push((paid - first.at) / 60);
+            }
+        }
+        minutes.sort_unstable();
+        r.median_minutes_to_pay = minutes.get(minutes.len() / 2).copied();
+        r
+    }
+}
+
+impl Report {
+    /// Aligned tables, with the seed lesson's figures beside the shop's.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let row = |out: &mut String, name: &str, rate: &Rate, seed: &str| {
+            let _ = writeln!(
+                out,
+                "  {name:<34} {:>6} {:>6} {:>7.1}%  {seed}",
+                rate.of,
+                rate.paid,
+                rate.percent()
+            );
+        };
+        let _ = writeln!(out, "orders: {}\n", self.orders);
+        let _ = writeln!(
+            out,
+            "  {:<34} {:>6} {:>6} {:>8}  seed lesson",
+            "conversion after reminders", "of", "paid", "rate"
+        );
+        row(
+            &mut out,
+            "all payment types",
+            &self.conversion,
+            "60% (a well-run shop)",
+        );
+        row(
+            &mut out,
+            "excluding cash on delivery",
+            &self.conversion_online,
+            "40%",
+        );
+        let _ = writeln!(out, "\n  lift: reminded vs holdout (paid at all)");
+        row(&mut out, "reminded", &self.reminded_paid, "");
+        row(&mut out, "holdout (never reminded)", &self.holdout_paid, "");
+        for (title, table) in [
+            ("by time slot", &self.by_slot),
+            ("by strategy (variant)", &self.by_strategy),
+            ("by blocker named in chat", &self.by_blocker),
+        ] {
+            let _ = writeln!(out, "\n  {title}");
+            for (name, rate) in table {
+                row(&mut out, name, rate, "");
+            }
+        }
+        let _ = writeln!(out, "\n  by reminder number");
+        for (n, rate) in &self.by_number {
+            row(&mut out, &format!("reminder {n}"), rate, "");
+        }
+        let _ = writeln!(
+            out,
+            "\n  median time to pay after the first reminder: {}",
+            self.median_minutes_to_pay
+                .map_or("n/a".to_string(), |m| format!("{m} min"))
+        );
+        out
+    }
+}

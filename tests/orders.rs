@@ -1,0 +1,118 @@
+//! Order events in (HTTP endpoint, import), reminders out through the engine.
+
+mod common;
+
+use paynudge::config::RemindersConfig;
+use paynudge::orders::Event;
+use paynudge::reminders::Reminders;
+use paynudge::store::{SessionStore, SledStore};
+use paynudge::{Config, UserId};
+use serde_json::json;
+use std::sync::Arc;
+
+async fn post(addr: std::net::SocketAddr, token: Option<&str>, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sled::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(&db, &RemindersConfig::default()).unwrap());
+    let token = "a-long-shop-backend-token";
+    let router = paynudge::channels::orders_http::router(token.into(), reminders.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let good = json!({"event": "created", "order_id": "E-1", "buyer": "tg:1", "items": [{"name": "Mug"}], "amount": 35, "at": 1_763_860_000});
+    assert_eq!(post(addr, None, &good.to_string()).await.0, 401);
+    assert_eq!(
+        post(addr, Some("a-long-shop-backend-tokeX"), &good.to_string())
+            .await
+            .0,
+        401
+    );
+
+    let batch = json!([good, {"event": "created", "order_id": "E-2", "buyer": "tg:2", "items": [{"name": "Hat"}], "at": 1}]);
+    let (status, body) = post(addr, Some(token), &batch.to_string()).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("amount") && body.contains("\"event\":1"),
+        "{body}"
+    );
+    assert!(
+        reminders.order("E-1").unwrap().is_none(),
+        "nothing of a rejected request is written"
+    );
+
+    let (status, body) = post(addr, Some(token), &good.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(reminders.order("E-1").unwrap().is_some());
+    assert_eq!(post(addr, Some(token), "{not json").await.0, 400);
+}
+
+#[test]
+fn a_reminder_quotes_the_buyers_order_and_leads_into_the_dialogs() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let store: Arc<dyn SessionStore> = Arc::new(store);
+    let engine = common::engine_with(store, Config::default()).with_orders(reminders.clone());
+    let buyer = UserId::parse("tg:42").unwrap();
+    common::say(&engine, &buyer, "你好");
+    let event = Event::parse(&json!({"event": "created", "order_id": "R-9", "buyer": "tg:42",
+        "items": [{"name": "羊毛围巾"}], "amount": "129.00", "at": 1_763_860_000, "auto_close_at": 1_764_000_000}))
+    .unwrap();
+    let order = reminders.ingest(&event, common::noon()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let reply = rt
+        .block_on(engine.remind(&order, "fast_delivery", 0, common::noon()))
+        .unwrap();
+    let text = reply.replies.join("\n");
+    assert!(
+        text.contains("羊毛围巾") && text.contains("129.00"),
+        "{text}"
+    );
+    assert_eq!(reply.options.len(), 7, "{:?}", reply.options);
+    assert_eq!(reply.state, "clarify");
+    // A tap on "not enough balance" leads into that dialog.
+    let tapped = rt
+        .block_on(engine.handle_tap(
+            &buyer,
+            reply.question.unwrap(),
+            "insufficient_balance",
+            common::noon(),
+        ))
+        .unwrap();
+    assert_eq!(tapped.state, "insufficient_balance/method");
+    // Nothing for a buyer who said /stop.
+    common::say(&engine, &buyer, "/stop");
+    let quiet = rt
+        .block_on(engine.remind(&order, "returns", 1, common::noon()))
+        .unwrap();
+    assert!(quiet.replies.is_empty());
+    // Another buyer's chat never shows this order, even when bound to its id.
+    let other = UserId::parse("tg:43").unwrap();
+    let r = common::say(&engine, &other, "hello");
+    assert!(!r.replies.join("").contains("羊毛围巾"));
+}
