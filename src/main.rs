@@ -71,10 +71,17 @@ enum Command {
         #[command(subcommand)]
         command: RemindersCommand,
     },
-    /// Call tasks for large unpaid orders, with the call script.
+    /// Call tasks for large unpaid orders, with the call script; `--record`
+    /// stores what a call achieved.
     Calls {
         #[command(flatten)]
         common: Common,
+        /// Record the outcome of the call for this order id...
+        #[arg(long, value_name = "ORDER_ID", requires = "outcome")]
+        record: Option<String>,
+        /// ...as one of: will-pay, paid, not-interested, no-answer, wrong-number, other.
+        #[arg(long, value_parser = ["will-pay", "paid", "not-interested", "no-answer", "wrong-number", "other"])]
+        outcome: Option<String>,
     },
     /// What reminding converts: by reminder, slot, strategy, blocker; lift vs holdout.
     Report {
@@ -234,11 +241,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => chrono::Utc::now(),
             };
             let engine = open_engine(&common)?;
-            let state = |buyer: &str| engine.buyer_state(buyer);
+            let state = |order: &paynudge::orders::Order| engine.buyer_state(order);
             let plan = orders_of(&engine)?
                 .plan(now, &state)
                 .map_err(|e| Error::Setup(e.to_string()))?;
             let tz = orders_of(&engine)?.timezone();
+            let mut plan = plan;
+            plan.sort_by(|a, b| a.0.id.cmp(&b.0.id));
             for (order, decision) in &plan {
                 let line = decision.describe(tz);
                 println!(
@@ -251,9 +260,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             eprintln!("paynudge: {} unpaid orders", plan.len());
             Ok(())
         }
-        Command::Calls { common } => {
+        Command::Calls {
+            common,
+            record,
+            outcome,
+        } => {
             let engine = open_engine(&common)?;
-            let state = |buyer: &str| engine.buyer_state(buyer);
+            if let (Some(order), Some(outcome)) = (record, outcome) {
+                orders_of(&engine)?
+                    .record_call(&order, &outcome)
+                    .map_err(|e| Error::Setup(e.to_string()))?;
+                println!("recorded: {order} -> {outcome}");
+                return Ok(());
+            }
+            let state = |order: &paynudge::orders::Order| engine.buyer_state(order);
             let plan = orders_of(&engine)?
                 .plan(chrono::Utc::now(), &state)
                 .map_err(|e| Error::Setup(e.to_string()))?;
@@ -283,8 +303,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             let since = since
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map_or(0, |t| t.and_utc().timestamp());
-            let blocker = |buyer: &str| {
-                let user = UserId::parse(buyer).ok()?;
+            let blocker = |order: &paynudge::orders::Order| {
+                let user = engine.order_owner(order)?;
                 let session = engine.session(&user).ok()??;
                 session
                     .intents_seen

@@ -63,6 +63,9 @@ pub struct Order {
     pub paid_at: Option<i64>,
     #[serde(default)]
     pub reminders: Vec<SentReminder>,
+    /// What the agent who called recorded (`paynudge calls record`).
+    #[serde(default)]
+    pub call_outcome: Option<String>,
 }
 
 impl Order {
@@ -252,6 +255,7 @@ impl Event {
                 promotion_end: time_field(v, "promotion_end")?,
                 paid_at: None,
                 reminders: Vec::new(),
+                call_outcome: None,
             })
         } else {
             None
@@ -300,6 +304,7 @@ impl Event {
                 promotion_end: None,
                 paid_at: None,
                 reminders: Vec::new(),
+                call_outcome: None,
             },
         };
         let terminal = order.status != Status::Unpaid;

@@ -56,7 +56,7 @@ impl Deliver for Recorder {
     }
 }
 
-fn nobody(_: &str) -> BuyerState {
+fn nobody(_: &paynudge::orders::Order) -> BuyerState {
     BuyerState::default()
 }
 

@@ -61,7 +61,10 @@ opt-confirm-yes = Yes
 opt-confirm-no = No
 
 ## Orders, links and delivery
-order-bound = Thanks! This chat is now linked to your order { $order_id }. Tell me if anything is stopping the payment.
+order-bound = Thanks! This chat is now linked to your order { $order_id }{ $item ->
+    [none] {""}
+   *[other] : { $item }, { $amount }, open for payment until { $closes_at }
+}. Tell me if anything is stopping the payment.
 link-invalid = Sorry, that link isn't valid or has expired, so I couldn't link an order. Please open the link again from the shop's order page.
 link-taken = That order is already linked to another chat, so I can't show it here. If it's yours, please contact customer service.
 media-unsupported = Thanks! I can only read text messages, so please describe in words what's stopping the payment.

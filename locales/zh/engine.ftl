@@ -60,7 +60,10 @@ opt-confirm-yes = 是
 opt-confirm-no = 否
 
 ## 订单、链接与消息送达
-order-bound = 好的亲，这个对话已关联到您的订单 { $order_id }。付款遇到什么问题都可以告诉我哦～
+order-bound = 好的亲，这个对话已关联到您的订单 { $order_id }{ $item ->
+    [none] {""}
+   *[other] （{ $item }，{ $amount }，{ $closes_at } 前付款有效）
+}。付款遇到什么问题都可以告诉我哦～
 link-invalid = 抱歉亲，这个链接无效或已过期，没能关联订单。请从店铺的订单页面重新打开链接哦。
 link-taken = 这个订单已经关联了另一个对话，这里不能显示哦。如果是您的订单，请联系人工客服。
 media-unsupported = 收到啦～不过我只能看懂文字消息，麻烦用文字描述一下付款遇到的问题哦。

@@ -252,9 +252,9 @@ const REMINDER_BLOCKERS: [Intent; 6] = [
 
 impl Engine {
     /// What the reminder scheduler needs to know about a buyer right now.
-    pub fn buyer_state(&self, buyer: &str) -> crate::reminders::BuyerState {
-        let session = UserId::parse(buyer)
-            .ok()
+    pub fn buyer_state(&self, order: &crate::orders::Order) -> crate::reminders::BuyerState {
+        let session = self
+            .order_owner(order)
             .and_then(|u| self.store.load(&u).ok().flatten());
         session.map_or_else(Default::default, |s| crate::reminders::BuyerState {
             stopped: s.reminders_stopped,
@@ -279,7 +279,10 @@ impl Engine {
         variant: u8,
         now: DateTime<Utc>,
     ) -> Result<super::Reply, Error> {
-        let user = UserId::parse(&order.buyer)?;
+        let user = self.order_owner(order).ok_or_else(|| Error::UserId {
+            id: order.buyer.clone(),
+            reason: "not a buyer id",
+        })?;
         let (reply, commit) = self.with_session(&user, now, |engine, t| {
             if !t.session.with_bot() || t.session.blocked || t.session.reminders_stopped {
                 return;
@@ -306,7 +309,7 @@ impl Engine {
     /// The call task for a large order: the order and the call script, in
     /// the buyer's language.
     pub fn call_task(&self, order: &crate::orders::Order) -> String {
-        let user = UserId::parse(&order.buyer).ok();
+        let user = self.order_owner(order);
         let lang = user
             .as_ref()
             .and_then(|u| self.store.load(u).ok().flatten())

@@ -144,10 +144,19 @@ impl Engine {
         self.orders.as_ref()
     }
 
-    /// The order `id`, if it is `user`'s: a buyer never sees another's order.
+    /// The order `id`, if it is `user`'s: named as its buyer by the shop,
+    /// or bound to this chat by a genuine deep link. A buyer never sees
+    /// another buyer's order.
     fn bound_order(&self, user: &UserId, id: Option<&str>) -> Option<Order> {
         let order = self.orders.as_ref()?.order(id?).ok()??;
-        (order.buyer == user.as_str()).then_some(order)
+        (self.order_owner(&order).as_ref() == Some(user)).then_some(order)
+    }
+
+    /// The buyer's session an order belongs to: the chat a deep link bound
+    /// it to, or else the buyer the shop named.
+    pub fn order_owner(&self, order: &Order) -> Option<UserId> {
+        let bound = self.store.lookup("order", &order.id).ok().flatten();
+        UserId::parse(bound.as_deref().unwrap_or(&order.buyer)).ok()
     }
 
     pub fn config(&self) -> &Config {
@@ -372,6 +381,10 @@ impl Engine {
         };
         match self.store.claim("order", &order, t.session.user.as_str()) {
             Ok((owner, _)) if owner == t.session.user.as_str() => {
+                t.order = self
+                    .orders
+                    .as_ref()
+                    .and_then(|o| o.order(&order).ok().flatten());
                 t.session.order = Some(order);
                 t.say("order-bound");
             }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 
 /// A daily send window, local time, `start < end`.
@@ -24,6 +24,9 @@ impl Window {
     }
 }
 
+/// A window on one day, as UTC instants: (opens, closes).
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 pub struct Calendar {
     pub tz: Tz,
     pub windows: Vec<Window>,
@@ -33,6 +36,12 @@ pub struct Calendar {
     pub extra_workdays: BTreeSet<NaiveDate>,
     /// Years already warned about (missing holiday data): warn once each.
     warned: Mutex<HashSet<i32>>,
+    /// Day-off answers already worked out: planning a million orders asks
+    /// about the same few dates again and again.
+    days_off: Mutex<HashMap<NaiveDate, bool>>,
+    /// Minute -> the first window ending after it. Windows start and end on
+    /// whole minutes, so every instant of a minute has the same answer.
+    next_window: Mutex<HashMap<i64, Option<Span>>>,
 }
 
 impl Calendar {
@@ -45,6 +54,8 @@ impl Calendar {
             extra_days_off: BTreeSet::new(),
             extra_workdays: BTreeSet::new(),
             warned: Mutex::new(HashSet::new()),
+            days_off: Mutex::new(HashMap::new()),
+            next_window: Mutex::new(HashMap::new()),
         }
     }
 
@@ -52,6 +63,23 @@ impl Calendar {
     /// public-holiday data (with make-up workdays), then plain weekends when
     /// the data does not cover the year.
     pub fn is_day_off(&self, date: NaiveDate) -> bool {
+        if let Some(known) = self
+            .days_off
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&date)
+        {
+            return *known;
+        }
+        let off = self.work_out_day_off(date);
+        self.days_off
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(date, off);
+        off
+    }
+
+    fn work_out_day_off(&self, date: NaiveDate) -> bool {
         if self.extra_workdays.contains(&date) {
             return false;
         }
@@ -80,7 +108,7 @@ impl Calendar {
     }
 
     /// The windows of `date` as UTC instants, shifted on days off.
-    fn windows_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    fn windows_on(&self, date: NaiveDate) -> Vec<Span> {
         let delay = if self.is_day_off(date) {
             self.day_off_delay
         } else {
@@ -105,13 +133,26 @@ impl Calendar {
 
     /// The earliest instant at or after `t` inside a send window.
     pub fn next_open(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let first = t.with_timezone(&self.tz).date_naive();
-        (0..60).map(|d| first + Duration::days(d)).find_map(|date| {
-            self.windows_on(date)
-                .into_iter()
-                .find(|(_, end)| t < *end)
-                .map(|(start, _)| start.max(t))
-        })
+        let minute = t.timestamp().div_euclid(60);
+        let cached = self
+            .next_window
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&minute)
+            .copied();
+        let window = cached.unwrap_or_else(|| {
+            let first = t.with_timezone(&self.tz).date_naive();
+            let found = (0..60)
+                .map(|d| first + Duration::days(d))
+                .find_map(|date| self.windows_on(date).into_iter().find(|(_, end)| t < *end));
+            let mut memo = self.next_window.lock().unwrap_or_else(|p| p.into_inner());
+            if memo.len() > 200_000 {
+                memo.clear();
+            }
+            memo.insert(minute, found);
+            found
+        });
+        window.map(|(start, _)| start.max(t))
     }
 
     pub fn is_open(&self, t: DateTime<Utc>) -> bool {

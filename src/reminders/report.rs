@@ -41,6 +41,8 @@ pub struct Report {
     pub by_slot: BTreeMap<String, Rate>,
     pub by_strategy: BTreeMap<String, Rate>,
     pub by_blocker: BTreeMap<String, Rate>,
+    /// Call tasks by the outcome the agent recorded.
+    pub by_call_outcome: BTreeMap<String, Rate>,
     /// Minutes from the first reminder to payment, median.
     pub median_minutes_to_pay: Option<i64>,
     /// Eligible orders that were reminded vs the holdout, paid at all.
@@ -58,7 +60,7 @@ fn paid_after(order: &Order, at: i64) -> bool {
 impl Reminders {
     /// The report over orders created at or after `since` (Unix seconds).
     /// `blocker` names what a buyer said was in the way, if anything.
-    pub fn report(&self, since: i64, blocker: &dyn Fn(&str) -> Option<String>) -> Report {
+    pub fn report(&self, since: i64, blocker: &dyn Fn(&Order) -> Option<String>) -> Report {
         let mut r = Report::default();
         let mut minutes = Vec::new();
         let tz = self.calendar.tz;
@@ -99,8 +101,15 @@ impl Reminders {
                     .or_default()
                     .add(won);
             }
+            if order.reminders.iter().any(|s| s.channel == "call") {
+                let outcome = order
+                    .call_outcome
+                    .clone()
+                    .unwrap_or_else(|| "(not recorded)".into());
+                r.by_call_outcome.entry(outcome).or_default().add(converted);
+            }
             r.by_blocker
-                .entry(blocker(&order.buyer).unwrap_or_else(|| "(none named)".into()))
+                .entry(blocker(&order).unwrap_or_else(|| "(none named)".into()))
                 .or_default()
                 .add(converted);
             if converted && let Some(paid) = order.paid_at {
@@ -151,6 +160,7 @@ impl Report {
             ("by time slot", &self.by_slot),
             ("by strategy (variant)", &self.by_strategy),
             ("by blocker named in chat", &self.by_blocker),
+            ("calls by recorded outcome", &self.by_call_outcome),
         ] {
             let _ = writeln!(out, "\n  {title}");
             for (name, rate) in table {

@@ -15,6 +15,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use tokio::sync::watch;
 
+/// sled's page cache. Its default (1 GiB) would let memory grow with the
+/// number of stored sessions and orders; 64 MiB keeps the hot set.
+const CACHE_BYTES: u64 = 64 << 20;
+
 pub struct SledStore {
     db: sled::Db,
     sessions: sled::Tree,
@@ -83,13 +87,18 @@ impl SledStore {
             });
         }
         // sled's own periodic flush is off: the flusher below decides.
-        let db =
-            std::panic::catch_unwind(|| sled::Config::new().path(path).flush_every_ms(None).open())
-                .map_err(|_| StoreError::Corrupt {
-                    path: path.to_path_buf(),
-                    cause: "sled could not read its files".into(),
-                })?
-                .map_err(|e| classify_error(path, e))?;
+        let db = std::panic::catch_unwind(|| {
+            sled::Config::new()
+                .path(path)
+                .cache_capacity(CACHE_BYTES)
+                .flush_every_ms(None)
+                .open()
+        })
+        .map_err(|_| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            cause: "sled could not read its files".into(),
+        })?
+        .map_err(|e| classify_error(path, e))?;
         let sessions = db
             .open_tree("sessions")
             .map_err(|e| classify_error(path, e))?;

@@ -3,7 +3,6 @@
 
 use super::{BotApi, Telegram, buyer_chat};
 use crate::reminders::{Channel, Deliver, Reminder};
-use crate::session::UserId as BuyerId;
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +17,9 @@ impl<R: BotApi> Deliver for Delivery<R> {
         let engine = &self.app.engine;
         match reminder.channel {
             Channel::Message => {
-                let buyer = BuyerId::parse(&reminder.order.buyer).map_err(|e| e.to_string())?;
+                let buyer = engine
+                    .order_owner(&reminder.order)
+                    .ok_or("the order names no buyer")?;
                 let chat = buyer_chat(&buyer).ok_or("the buyer is not a Telegram chat")?;
                 let reply = engine
                     .remind(
@@ -65,7 +66,7 @@ pub async fn tick_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
         let engine = app.engine.clone();
-        let state = move |buyer: &str| engine.buyer_state(buyer);
+        let state = move |order: &crate::orders::Order| engine.buyer_state(order);
         match orders.tick(Utc::now(), &state, &delivery).await {
             Ok(sent) if !sent.is_empty() => {
                 tracing::info!(count = sent.len(), "payment reminders sent")
