@@ -83,6 +83,10 @@ pub const ENGINE_KEYS: &[&str] = &[
     "reminder-returns-b",
     "reminder-promotion_ending-a",
     "reminder-promotion_ending-b",
+];
+
+/// The call script for large orders, in the order an agent reads it.
+pub const CALL_SCRIPT_KEYS: &[&str] = &[
     "call-title",
     "call-intro",
     "call-purpose",

@@ -387,27 +387,12 @@ async fn a_restart_in_the_middle_of_a_handoff_keeps_topic_and_owner() {
     running.stop().await;
 }
 
-/// POSTs `body` to `addr` at `path` and returns the HTTP status code.
 async fn post(addr: std::net::SocketAddr, path: &str, secret: Option<&str>, body: &str) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
-        return 0; // not listening yet
-    };
-    let header = secret
-        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
-        .unwrap_or_default();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{header}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    let headers: Vec<String> = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}"))
+        .into_iter()
+        .collect();
+    common::http_post(addr, path, &headers, body).await.0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

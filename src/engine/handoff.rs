@@ -321,17 +321,10 @@ impl Engine {
             ..Session::default()
         };
         let line = |key: &str| self.render(&session, Some(order), Utc::now(), key);
-        [
-            "call-title",
-            "call-intro",
-            "call-purpose",
-            "call-forgot",
-            "call-receiver",
-            "call-close",
-        ]
-        .iter()
-        .map(|k| line(k))
-        .collect::<Vec<_>>()
-        .join("\n")
+        crate::content::CALL_SCRIPT_KEYS
+            .iter()
+            .map(|k| line(k))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }

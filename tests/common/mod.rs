@@ -56,3 +56,31 @@ pub fn say_at(engine: &Engine, user: &UserId, text: &str, now: DateTime<Utc>) ->
         .block_on(engine.handle(user, text, now))
         .expect("turn")
 }
+
+/// POSTs `body` (JSON) to `http://{addr}{path}` with extra header lines and
+/// returns the status code (0 when nothing listens yet) and the raw response.
+pub async fn http_post(
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[String],
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else {
+        return (0, String::new());
+    };
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}

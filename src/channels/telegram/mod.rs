@@ -52,6 +52,7 @@ pub trait BotApi:
     + 'static
 {
 }
+// The same bounds again: a blanket impl cannot borrow a trait's supertraits.
 impl<T> BotApi for T where
     T: Requester<
             Err = RequestError,
@@ -73,6 +74,7 @@ impl<T> BotApi for T where
         + 'static
 {
 }
+
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 type HandlerResult = Result<(), HandlerError>;
 
