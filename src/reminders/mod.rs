@@ -215,7 +215,7 @@ impl Reminders {
 
     pub fn order(&self, id: &str) -> Result<Option<Order>, RemindersError> {
         let raw = self.orders.get(id.as_bytes()).map_err(store_err)?;
-        Ok(raw.and_then(|b| serde_json::from_slice(&b).ok()))
+        Ok(raw.and_then(|b| Order::from_bytes(&b)))
     }
 
     /// Applies one event and reschedules the order, in one transaction:
@@ -226,7 +226,7 @@ impl Reminders {
             Decision::Remind { at, .. } => Some(due_key(at.timestamp(), &order.id)),
             Decision::Skip(_) => None,
         };
-        let bytes = serde_json::to_vec(&order).map_err(store_err)?;
+        let bytes = order.to_bytes().map_err(store_err)?;
         (&self.orders, &self.due, &self.order_due)
             .transaction(|(orders, due, order_due)| {
                 orders.insert(order.id.as_bytes(), bytes.as_slice())?;
@@ -354,7 +354,7 @@ impl Reminders {
                     return out;
                 }
                 for bytes in chunk {
-                    let Ok(order) = serde_json::from_slice::<Order>(&bytes) else {
+                    let Some(order) = Order::from_bytes(&bytes) else {
                         continue;
                     };
                     if order.status == Status::Unpaid {
@@ -541,7 +541,7 @@ impl Reminders {
             .to_string(),
         });
         entry.state = OutboxState::Sent;
-        let order_bytes = serde_json::to_vec(&order).map_err(store_err)?;
+        let order_bytes = order.to_bytes().map_err(store_err)?;
         let entry_bytes = serde_json::to_vec(&entry).map_err(store_err)?;
         let next = match self.decide(
             &order,
@@ -584,10 +584,7 @@ impl Reminders {
             .ok_or_else(|| RemindersError::Store(format!("no order {order_id:?}")))?;
         order.call_outcome = Some(outcome.to_string());
         self.orders
-            .insert(
-                order.id.as_bytes(),
-                serde_json::to_vec(&order).map_err(store_err)?,
-            )
+            .insert(order.id.as_bytes(), order.to_bytes().map_err(store_err)?)
             .map_err(store_err)?;
         self.flush()?;
         Ok(order)
@@ -606,7 +603,7 @@ impl Reminders {
         self.orders
             .iter()
             .filter_map(Result::ok)
-            .filter_map(|(_, v)| serde_json::from_slice(&v).ok())
+            .filter_map(|(_, v)| Order::from_bytes(&v))
     }
 }
 
