@@ -4,13 +4,17 @@ use clap::{Args, Parser, Subcommand};
 use paynudge::channels::console::{self, ConsoleOptions};
 use paynudge::channels::telegram::{self, Mode, Telegram};
 use paynudge::nlu::{self, eval};
-use paynudge::reminders::Reminders;
+use paynudge::reminders::{Channel, Decision, PlanPage, Reminders, local_minute};
 use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Classifier, Config, Content, Engine, Error, UserId};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+
+/// Why not the system allocator: see `mimalloc` in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -240,24 +244,23 @@ fn run(cli: Cli) -> Result<(), Error> {
                     .with_timezone(&chrono::Utc),
                 None => chrono::Utc::now(),
             };
-            let engine = open_engine(&common)?;
-            let state = |order: &paynudge::orders::Order| engine.buyer_state(order);
-            let plan = orders_of(&engine)?
-                .plan(now, &state)
+            let engine = open_engine_for_batch(&common)?;
+            let orders = orders_of(&engine)?;
+            let tz = orders.timezone();
+            let pages = orders
+                .plan(
+                    now,
+                    &engine.buyer_states()?,
+                    |page: &mut PlanPage, order, decision| page.add(order, &decision, tz),
+                )
                 .map_err(|e| Error::Setup(e.to_string()))?;
-            let tz = orders_of(&engine)?.timezone();
-            let mut plan = plan;
-            plan.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-            for (order, decision) in &plan {
-                let line = decision.describe(tz);
-                println!(
-                    "{:<20} {:<16} {:>14}  {line}",
-                    order.id,
-                    order.buyer,
-                    order.amount_text()
-                );
+            let mut out = std::io::stdout().lock();
+            for page in &pages {
+                out.write_all(page.text.as_bytes())?;
             }
-            eprintln!("paynudge: {} unpaid orders", plan.len());
+            out.flush()?;
+            let count: usize = pages.iter().map(|p| p.orders).sum();
+            eprintln!("paynudge: {count} unpaid orders");
             Ok(())
         }
         Command::Calls {
@@ -265,7 +268,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             record,
             outcome,
         } => {
-            let engine = open_engine(&common)?;
+            let engine = open_engine_for_batch(&common)?;
             if let (Some(order), Some(outcome)) = (record, outcome) {
                 orders_of(&engine)?
                     .record_call(&order, &outcome)
@@ -273,24 +276,30 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!("recorded: {order} -> {outcome}");
                 return Ok(());
             }
-            let state = |order: &paynudge::orders::Order| engine.buyer_state(order);
-            let plan = orders_of(&engine)?
-                .plan(chrono::Utc::now(), &state)
+            let orders = orders_of(&engine)?;
+            let tz = orders.timezone();
+            let tasks = orders
+                .plan(
+                    chrono::Utc::now(),
+                    &engine.buyer_states()?,
+                    |tasks: &mut Vec<String>, order, decision| {
+                        if let Decision::Remind {
+                            channel: Channel::Call,
+                            at,
+                            ..
+                        } = decision
+                        {
+                            tasks.push(format!(
+                                "due {}\n{}\n",
+                                local_minute(at, tz),
+                                engine.call_task(order)
+                            ));
+                        }
+                    },
+                )
                 .map_err(|e| Error::Setup(e.to_string()))?;
-            for (order, decision) in plan {
-                if let paynudge::reminders::Decision::Remind {
-                    channel: paynudge::reminders::Channel::Call,
-                    at,
-                    ..
-                } = decision
-                {
-                    let tz = orders_of(&engine)?.timezone();
-                    println!(
-                        "due {}\n{}\n",
-                        at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
-                        engine.call_task(&order)
-                    );
-                }
+            for task in tasks.concat() {
+                println!("{task}");
             }
             Ok(())
         }
@@ -299,7 +308,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             since,
             json,
         } => {
-            let engine = open_engine(&common)?;
+            let engine = open_engine_for_batch(&common)?;
             let since = since
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map_or(0, |t| t.and_utc().timestamp());
@@ -464,6 +473,18 @@ fn load_config(path: Option<&Path>) -> Result<Config, Error> {
 }
 
 fn open_engine(common: &Common) -> Result<Engine, Error> {
+    open_engine_with(common, SledStore::open)
+}
+
+/// For commands that read every order once: a larger page cache.
+fn open_engine_for_batch(common: &Common) -> Result<Engine, Error> {
+    open_engine_with(common, SledStore::open_for_batch)
+}
+
+fn open_engine_with(
+    common: &Common,
+    open: fn(&Path) -> Result<SledStore, paynudge::error::StoreError>,
+) -> Result<Engine, Error> {
     let config = load_config(common.config.as_deref())?;
     let links = config.links.signer().map_err(Error::Setup)?;
     let content = match (&config.paths.dialogs, &config.paths.locales) {
@@ -471,7 +492,7 @@ fn open_engine(common: &Common) -> Result<Engine, Error> {
         (d, l) => Content::from_dirs(d.as_deref(), l.as_deref())?,
     };
     let db = common.db.clone().unwrap_or_else(default_db_dir);
-    let store = SledStore::open(&db)?;
+    let store = open(&db)?;
     eprintln!("paynudge: sessions in {}", display(&db));
     let orders =
         Reminders::open(store.db(), &config.reminders).map_err(|e| Error::Setup(e.to_string()))?;
@@ -548,20 +569,30 @@ fn import_orders(orders: &Reminders, file: &Path) -> Result<(), Error> {
             ));
         }
     }
-    let (mut ok, mut bad) = (0, 0);
-    let now = chrono::Utc::now();
+    let (mut good, mut bad) = (Vec::new(), 0);
     for (line, value) in events {
-        let result =
-            value.and_then(|v| paynudge::orders::Event::parse(&v).map_err(|e| e.to_string()));
-        match result.and_then(|event| orders.ingest(&event, now).map_err(|e| e.to_string())) {
-            Ok(_) => ok += 1,
+        match value.and_then(|v| paynudge::orders::Event::parse(&v).map_err(|e| e.to_string())) {
+            Ok(event) => good.push(event),
             Err(e) => {
                 bad += 1;
                 eprintln!("{}:{line}: {e}", file.display());
             }
         }
     }
-    orders.flush().map_err(|e| Error::Setup(e.to_string()))?;
+    let now = chrono::Utc::now();
+    // A transaction per thousand events: each costs sled two log writes.
+    let mut stored = 0;
+    for chunk in good.chunks(1000) {
+        let done = orders.ingest_batch(chunk, now).and_then(|_| orders.flush());
+        if let Err(e) = done {
+            return Err(Error::Setup(format!(
+                "{e}\n{stored} of {} events were stored; events apply only once, so running the import again is safe",
+                good.len()
+            )));
+        }
+        stored += chunk.len();
+    }
+    let ok = good.len();
     println!("imported {ok} events, rejected {bad}");
     if bad > 0 {
         Err(Error::Setup(format!("{bad} events rejected (see above)")))

@@ -103,11 +103,28 @@ impl Order {
     }
 
     pub fn amount_text(&self) -> String {
-        format!(
-            "{}.{:02} {}",
-            self.amount_minor / 100,
-            (self.amount_minor % 100).abs(),
-            self.currency
+        self.amount().to_string()
+    }
+
+    /// `199.90 CNY`.
+    pub fn amount(&self) -> Amount<'_> {
+        Amount(self)
+    }
+}
+
+/// An order's amount for display (see [`Order::amount`]).
+pub struct Amount<'a>(&'a Order);
+
+impl std::fmt::Display for Amount<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let minor = self.0.amount_minor;
+        let sign = if minor < 0 { "-" } else { "" };
+        write!(
+            f,
+            "{sign}{}.{:02} {}",
+            (minor / 100).abs(),
+            (minor % 100).abs(),
+            self.0.currency
         )
     }
 }

@@ -318,3 +318,86 @@ fn link_prints_a_deep_link_that_the_bot_accepts() {
     let out = paynudge_env(&["link", "bad id!"], &[("PAYNUDGE_LINK_SECRET", secret)]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let db = db.to_str().unwrap();
+    let config = dir.path().join("paynudge.toml");
+    std::fs::write(&config, "[reminders]\nholdout_percent = 0\n").unwrap();
+    let config = config.to_str().unwrap();
+    // Monday 2025-11-17 09:50 Beijing.
+    let at = 1_763_344_200;
+    let orders: String = [
+        ("O-1", "tg:1", 99, "online"),
+        ("O-2", "tg:2", 99, "cash_on_delivery"),
+        ("O-3", "tg:3", 99, "online"),
+        ("O-4", "tg:4", 5000, "online"),
+    ]
+    .iter()
+    .map(|(id, buyer, amount, payment)| {
+        format!(
+            "{}\n",
+            serde_json::json!({"event": "created", "order_id": id, "buyer": buyer,
+                "items": [{"name": "Wool scarf"}], "amount": amount, "at": at,
+                "payment_type": payment})
+        )
+    })
+    .collect();
+    let file = dir.path().join("orders.jsonl");
+    std::fs::write(&file, orders).unwrap();
+    let out = paynudge(
+        &["orders", "import", file.to_str().unwrap(), "--db", db],
+        b"",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("imported 4 events"));
+    // The third buyer says /stop in the chat.
+    let out = paynudge(&["chat", "--db", db, "--user", "tg:3"], b"/stop\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let plan = |now: &str| {
+        let out = paynudge(
+            &[
+                "reminders",
+                "plan",
+                "--now",
+                now,
+                "--db",
+                db,
+                "--config",
+                config,
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("4 unpaid orders"));
+        text(&out.stdout)
+    };
+    let lines: Vec<String> = plan("2025-11-17T10:00:00+08:00")
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(ids, ["O-1", "O-2", "O-3", "O-4"]);
+    assert!(
+        lines[0].contains("reminder 1 at 2025-11-17 10:20 CST by message"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with("none: cash_on_delivery"), "{}", lines[1]);
+    assert!(lines[2].ends_with("none: buyer_stopped"), "{}", lines[2]);
+    assert!(lines[3].contains("by call task"), "{}", lines[3]);
+    // At lunch the first reminder waits for the afternoon window.
+    assert!(plan("2025-11-17T12:30:00+08:00").contains("reminder 1 at 2025-11-17 14:30 CST"));
+
+    let out = paynudge(&["calls", "--db", db, "--config", config], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let calls = text(&out.stdout);
+    assert!(calls.contains("O-4") && !calls.contains("O-1"), "{calls}");
+}

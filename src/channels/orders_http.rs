@@ -64,18 +64,12 @@ async fn events(
             }
         }
     }
-    let now = chrono::Utc::now();
-    for event in &parsed {
-        if let Err(e) = api.reminders.ingest(event, now) {
-            tracing::error!(error = %e, "storing an order event failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"error": "storage failed; retry"})),
-            );
-        }
-    }
-    if let Err(e) = api.reminders.flush() {
-        tracing::error!(error = %e, "flushing order events failed");
+    let stored = api
+        .reminders
+        .ingest_batch(&parsed, chrono::Utc::now())
+        .and_then(|_| api.reminders.flush());
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "storing order events failed");
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"error": "storage failed; retry"})),

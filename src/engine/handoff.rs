@@ -6,9 +6,12 @@ use super::{Engine, Line};
 use crate::error::Error;
 use crate::intent::Intent;
 use crate::lang::Lang;
+use crate::orders::Order;
+use crate::reminders::BuyerState;
 use crate::session::{DialogState, Owner, Session, Speaker, UserId};
 use crate::store::wait_durable;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 /// What the agents see first when a buyer is handed to them.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +243,20 @@ impl Engine {
     }
 }
 
+/// What a session tells the reminder policy about its buyer.
+fn reminder_view(s: &Session) -> BuyerState {
+    BuyerState {
+        stopped: s.reminders_stopped,
+        blocked: s.blocked,
+        with_agent: !s.with_bot(),
+        hesitated: s
+            .intents_seen
+            .iter()
+            .any(|i| matches!(i, Intent::Hesitant | Intent::CancelOrder)),
+        last_reminded: None,
+    }
+}
+
 /// The blockers a reminder offers as quick replies; each leads into its dialog.
 const REMINDER_BLOCKERS: [Intent; 6] = [
     Intent::InsufficientBalance,
@@ -252,19 +269,32 @@ const REMINDER_BLOCKERS: [Intent; 6] = [
 
 impl Engine {
     /// What the reminder scheduler needs to know about a buyer right now.
-    pub fn buyer_state(&self, order: &crate::orders::Order) -> crate::reminders::BuyerState {
+    pub fn buyer_state(&self, order: &Order) -> BuyerState {
         let session = self
             .order_owner(order)
             .and_then(|u| self.store.load(&u).ok().flatten());
-        session.map_or_else(Default::default, |s| crate::reminders::BuyerState {
-            stopped: s.reminders_stopped,
-            blocked: s.blocked,
-            with_agent: !s.with_bot(),
-            hesitated: s
-                .intents_seen
-                .iter()
-                .any(|i| matches!(i, Intent::Hesitant | Intent::CancelOrder)),
-            last_reminded: None,
+        session
+            .as_ref()
+            .map_or_else(Default::default, reminder_view)
+    }
+
+    /// [`Engine::buyer_state`] for every order at once, from one pass over the
+    /// stored sessions and order bindings: a plan asks about every order, and
+    /// a lookup per order would cost more than the plan itself.
+    pub fn buyer_states(&self) -> Result<impl Fn(&Order) -> BuyerState + Sync + use<>, Error> {
+        let mut bound = HashMap::new();
+        self.store.scan_claims("order", &mut |order, user| {
+            bound.insert(order.to_string(), user.to_string());
+        })?;
+        let mut states = HashMap::new();
+        self.store.scan(&mut |session| {
+            states.insert(session.user.to_string(), reminder_view(&session));
+        })?;
+        // Keyed by the id as text: a stored session's id is valid, so a
+        // match needs no parsing.
+        Ok(move |order: &Order| {
+            let owner = bound.get(&order.id).unwrap_or(&order.buyer);
+            states.get(owner).copied().unwrap_or_default()
         })
     }
 

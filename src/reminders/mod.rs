@@ -20,11 +20,13 @@ use calendar::{Calendar, Window};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::Bound;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why an order gets no reminder (now or ever).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
     Paid,
     Cancelled,
@@ -37,6 +39,30 @@ pub enum Skip {
     BuyerBlocked,
     WithAgent,
     NoBuyer,
+}
+
+impl Skip {
+    pub fn key(self) -> &'static str {
+        match self {
+            Skip::Paid => "paid",
+            Skip::Cancelled => "cancelled",
+            Skip::Closed => "closed",
+            Skip::CashOnDelivery => "cash_on_delivery",
+            Skip::Holdout => "holdout",
+            Skip::Cap => "cap",
+            Skip::WouldClose => "would_close",
+            Skip::BuyerStopped => "buyer_stopped",
+            Skip::BuyerBlocked => "buyer_blocked",
+            Skip::WithAgent => "with_agent",
+            Skip::NoBuyer => "no_buyer",
+        }
+    }
+}
+
+impl Serialize for Skip {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +111,14 @@ pub enum Decision {
 impl Decision {
     /// One line for `reminders plan`, times in the shop's zone.
     pub fn describe(&self, tz: chrono_tz::Tz) -> String {
+        let mut text = String::new();
+        let _ = self.write_to(&mut text, tz);
+        text
+    }
+
+    /// [`Decision::describe`] written straight into `out`: a plan writes a
+    /// million of these, and the intermediate strings cost more than the policy.
+    pub fn write_to(&self, out: &mut impl fmt::Write, tz: chrono_tz::Tz) -> fmt::Result {
         match self {
             Decision::Remind {
                 at,
@@ -93,30 +127,81 @@ impl Decision {
                 strategy,
                 variant,
                 shifted,
-            } => format!(
-                "reminder {number} at {} by {} ({}, variant {}){}",
-                at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
-                if *channel == Channel::Call {
-                    "call task"
-                } else {
-                    "message"
-                },
-                strategy.key(),
-                if *variant == 0 { "a" } else { "b" },
-                if *shifted {
-                    ", window opens later on a day off"
-                } else {
-                    ""
-                }
-            ),
-            Decision::Skip(reason) => format!(
-                "none: {}",
-                serde_json::to_value(reason)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            ),
+            } => {
+                write!(out, "reminder {number} at ")?;
+                write_local_minute(out, *at, tz)?;
+                write!(
+                    out,
+                    " by {} ({}, variant {}){}",
+                    if *channel == Channel::Call {
+                        "call task"
+                    } else {
+                        "message"
+                    },
+                    strategy.key(),
+                    if *variant == 0 { "a" } else { "b" },
+                    if *shifted {
+                        ", window opens later on a day off"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            Decision::Skip(reason) => write!(out, "none: {}", reason.key()),
         }
+    }
+}
+
+/// `2026-11-23 10:00 CST`: as `%Y-%m-%d %H:%M %Z` would print it, without
+/// parsing the format each time.
+pub fn local_minute(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let mut text = String::new();
+    let _ = write_local_minute(&mut text, at, tz);
+    text
+}
+
+fn write_local_minute(
+    out: &mut impl fmt::Write,
+    at: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> fmt::Result {
+    use chrono::{Datelike, Timelike};
+    let local = at.with_timezone(&tz);
+    write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02} {}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.offset()
+    )
+}
+
+/// A page of `reminders plan` output: one line per order, and the count.
+#[derive(Debug, Default)]
+pub struct PlanPage {
+    pub text: String,
+    pub orders: usize,
+    /// Reused for the amount, which is right-aligned.
+    scratch: String,
+}
+
+impl PlanPage {
+    /// Adds the line for one order: id, buyer, amount, then the decision.
+    pub fn add(&mut self, order: &Order, decision: &Decision, tz: chrono_tz::Tz) {
+        use std::fmt::Write;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{}", order.amount());
+        let _ = write!(
+            self.text,
+            "{:<20} {:<16} {:>14}  ",
+            order.id, order.buyer, self.scratch
+        );
+        let _ = decision.write_to(&mut self.text, tz);
+        self.text.push('\n');
+        self.orders += 1;
     }
 }
 
@@ -146,6 +231,7 @@ pub struct Reminder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum OutboxState {
     Pending,
+    /// Only in outboxes written by earlier versions; removed on sight.
     Sent,
 }
 
@@ -198,6 +284,38 @@ fn fnv(text: &str) -> u64 {
     })
 }
 
+type KeyRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
+
+/// Splits a tree's keys into ranges that workers can walk apart: one per
+/// value of the first byte where the first and last keys differ, so ids like
+/// `O-123` give ten ranges. Together the ranges cover every key.
+fn key_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
+    let (Some((first, _)), Some((last, _))) = (
+        tree.first().map_err(store_err)?,
+        tree.last().map_err(store_err)?,
+    ) else {
+        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
+    };
+    let common = first
+        .iter()
+        .zip(last.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let Some(&high) = last.get(common) else {
+        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
+    };
+    let low = first.get(common).map_or(0, |&b| b.saturating_add(1));
+    let mut ranges = Vec::new();
+    let mut start = Bound::Unbounded;
+    for byte in low..=high {
+        let split = [&last[..common], &[byte]].concat();
+        ranges.push((start, Bound::Excluded(split.clone())));
+        start = Bound::Included(split);
+    }
+    ranges.push((start, Bound::Unbounded));
+    Ok(ranges)
+}
+
 impl Reminders {
     pub fn open(db: &sled::Db, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
         let tree = |name: &str| db.open_tree(name).map_err(store_err);
@@ -221,26 +339,45 @@ impl Reminders {
     /// Applies one event and reschedules the order, in one transaction:
     /// either all of it is written or nothing.
     pub fn ingest(&self, event: &Event, now: DateTime<Utc>) -> Result<Order, RemindersError> {
-        let order = event.apply(self.order(&event.order_id)?);
-        let next = match self.decide(&order, &BuyerState::default(), now) {
-            Decision::Remind { at, .. } => Some(due_key(at.timestamp(), &order.id)),
-            Decision::Skip(_) => None,
-        };
-        let bytes = order.to_bytes().map_err(store_err)?;
+        let mut orders = self.ingest_batch(std::slice::from_ref(event), now)?;
+        orders.pop().ok_or_else(|| store_err("an event was lost"))
+    }
+
+    /// Applies events in order and reschedules their orders, all in one
+    /// transaction: either every event is written or none. One transaction
+    /// costs sled two log writes whatever its size, so batches are how bulk
+    /// loads go fast.
+    pub fn ingest_batch(
+        &self,
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Order>, RemindersError> {
+        type Abort = sled::transaction::ConflictableTransactionError<String>;
         (&self.orders, &self.due, &self.order_due)
             .transaction(|(orders, due, order_due)| {
-                orders.insert(order.id.as_bytes(), bytes.as_slice())?;
-                if let Some(old) = order_due.remove(order.id.as_bytes())? {
-                    due.remove(old)?;
+                let mut applied = Vec::with_capacity(events.len());
+                for event in events {
+                    let id = event.order_id.as_bytes();
+                    // Reads see this batch's earlier writes.
+                    let old = orders.get(id)?.and_then(|b| Order::from_bytes(&b));
+                    let order = event.apply(old);
+                    let bytes = order.to_bytes().map_err(|e| Abort::Abort(e.to_string()))?;
+                    orders.insert(id, bytes)?;
+                    if let Some(old) = order_due.remove(id)? {
+                        due.remove(old)?;
+                    }
+                    if let Decision::Remind { at, .. } =
+                        self.decide(&order, &BuyerState::default(), now)
+                    {
+                        let key = due_key(at.timestamp(), &order.id);
+                        due.insert(key.as_slice(), &[])?;
+                        order_due.insert(id, key)?;
+                    }
+                    applied.push(order);
                 }
-                if let Some(key) = &next {
-                    due.insert(key.as_slice(), &[])?;
-                    order_due.insert(order.id.as_bytes(), key.as_slice())?;
-                }
-                Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
+                Ok(applied)
             })
-            .map_err(|e| store_err(format!("{e:?}")))?;
-        Ok(order)
+            .map_err(|e| store_err(format!("{e:?}")))
     }
 
     pub fn flush(&self) -> Result<(), RemindersError> {
@@ -330,48 +467,64 @@ impl Reminders {
         }
     }
 
-    /// Every unpaid order and its decision (the dry run `reminders plan`), in
-    /// no particular order.
-    pub fn plan(
+    /// The dry run (`reminders plan`): every unpaid order with its decision.
+    ///
+    /// Two workers walk the orders by key range, and `fold` gathers each
+    /// range into its own accumulator; the accumulators come back in key
+    /// order, so the result is sorted by order id without a sort. Folding
+    /// instead of returning orders keeps a million of them out of memory at
+    /// once. `buyer` should answer from memory (see `Engine::buyer_states`):
+    /// it is asked once per order.
+    pub fn plan<A: Default + Send>(
         &self,
         now: DateTime<Utc>,
         buyer: &(dyn Fn(&Order) -> BuyerState + Sync),
-    ) -> Result<Vec<(Order, Decision)>, RemindersError> {
-        // Two workers decode and decide while taking turns at the iterator:
-        // decoding dominates, and the machine has two cores.
-        let source = std::sync::Mutex::new(self.orders.iter());
-        let work = || {
-            let mut out = Vec::new();
+        fold: impl Fn(&mut A, &Order, Decision) + Sync,
+    ) -> Result<Vec<A>, RemindersError> {
+        let last_reminded: HashMap<sled::IVec, i64> = self
+            .last_reminded
+            .iter()
+            .filter_map(Result::ok)
+            .filter_map(|(k, v)| Some((k, i64::from_be_bytes(v.as_ref().try_into().ok()?))))
+            .collect();
+        let ranges = key_ranges(&self.orders)?;
+        let next = AtomicUsize::new(0);
+        let work = || -> Result<Vec<(usize, A)>, RemindersError> {
+            let mut done = Vec::new();
             loop {
-                let chunk: Vec<sled::IVec> = {
-                    let mut iter = source.lock().unwrap_or_else(|p| p.into_inner());
-                    iter.by_ref()
-                        .take(1024)
-                        .filter_map(|r| r.ok().map(|(_, v)| v))
-                        .collect()
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(range) = ranges.get(index) else {
+                    return Ok(done);
                 };
-                if chunk.is_empty() {
-                    return out;
-                }
-                for bytes in chunk {
+                let mut acc = A::default();
+                for item in self.orders.range(range.clone()) {
+                    let (_, bytes) = item.map_err(store_err)?;
                     let Some(order) = Order::from_bytes(&bytes) else {
                         continue;
                     };
                     if order.status == Status::Unpaid {
-                        let decision =
-                            self.decide(&order, &self.with_last(&order, buyer(&order)), now);
-                        out.push((order, decision));
+                        let state = BuyerState {
+                            last_reminded: last_reminded.get(order.buyer.as_bytes()).copied(),
+                            ..buyer(&order)
+                        };
+                        let decision = self.decide(&order, &state, now);
+                        fold(&mut acc, &order, decision);
                     }
                 }
+                done.push((index, acc));
             }
         };
-        let out = std::thread::scope(|scope| {
+        let mut done = std::thread::scope(|scope| {
             let helper = scope.spawn(work);
-            let mut mine = work();
-            mine.extend(helper.join().unwrap_or_default());
-            mine
-        });
-        Ok(out)
+            let mut mine = work()?;
+            let theirs = helper
+                .join()
+                .map_err(|_| store_err("a planning thread panicked"))??;
+            mine.extend(theirs);
+            Ok::<_, RemindersError>(mine)
+        })?;
+        done.sort_unstable_by_key(|(index, _)| *index);
+        Ok(done.into_iter().map(|(_, acc)| acc).collect())
     }
 
     fn with_last(&self, order: &Order, mut state: BuyerState) -> BuyerState {
@@ -392,18 +545,19 @@ impl Reminders {
         deliver: &D,
     ) -> Result<Vec<Reminder>, RemindersError> {
         let mut sent = Vec::new();
-        // 1. Pending outbox entries (a crash between writing and marking).
-        let pending: Vec<(sled::IVec, OutboxEntry)> = self
-            .outbox
-            .iter()
-            .filter_map(Result::ok)
-            .filter_map(|(k, v)| {
-                serde_json::from_slice::<OutboxEntry>(&v)
-                    .ok()
-                    .map(|e| (k, e))
-            })
-            .filter(|(_, e)| e.state == OutboxState::Pending)
-            .collect();
+        // 1. What a crash left in the outbox (written, not yet marked sent).
+        // Sent entries are removed, so this stays as small as what is in flight.
+        let mut pending = Vec::new();
+        for (key, value) in self.outbox.iter().filter_map(Result::ok) {
+            match serde_json::from_slice::<OutboxEntry>(&value) {
+                Ok(entry) if entry.state == OutboxState::Pending => pending.push((key, entry)),
+                // Kept as sent by earlier versions: the order records it.
+                Ok(_) => {
+                    self.outbox.remove(&key).map_err(store_err)?;
+                }
+                Err(e) => tracing::warn!(error = %e, "an unreadable outbox entry is left alone"),
+            }
+        }
         for (key, entry) in pending {
             if let Some(r) = self.send_pending(key, entry, now, buyer, deliver).await? {
                 sent.push(r);
@@ -491,8 +645,9 @@ impl Reminders {
         Ok(())
     }
 
-    /// Sends one outbox entry if the order still wants it, then marks it sent
-    /// and records it on the order; the order's next reminder is scheduled.
+    /// Sends one outbox entry if the order still wants it, then records it on
+    /// the order and removes the entry, in one transaction; the order's next
+    /// reminder is scheduled in the same transaction.
     async fn send_pending<D: Deliver>(
         &self,
         key: sled::IVec,
@@ -540,9 +695,7 @@ impl Reminders {
             }
             .to_string(),
         });
-        entry.state = OutboxState::Sent;
         let order_bytes = order.to_bytes().map_err(store_err)?;
-        let entry_bytes = serde_json::to_vec(&entry).map_err(store_err)?;
         let next = match self.decide(
             &order,
             &BuyerState {
@@ -562,7 +715,8 @@ impl Reminders {
             &self.order_due,
         )
             .transaction(|(outbox, orders, last, due, order_due)| {
-                outbox.insert(&key, entry_bytes.as_slice())?;
+                // Marked sent by leaving: the order now records the reminder.
+                outbox.remove(&key)?;
                 orders.insert(order.id.as_bytes(), order_bytes.as_slice())?;
                 last.insert(order.buyer.as_bytes(), &now.timestamp().to_be_bytes())?;
                 if let Some(k) = &next {
@@ -635,5 +789,58 @@ impl RemindersConfig {
 
     fn call_threshold_minor(&self) -> i64 {
         (self.call_threshold * 100.0).round() as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn local_minute_prints_like_strftime() {
+        for (stamp, tz) in [
+            (1_763_344_800, chrono_tz::Asia::Shanghai),
+            (1_711_846_800, chrono_tz::Europe::Berlin),
+            (0, chrono_tz::America::New_York),
+        ] {
+            let at = DateTime::from_timestamp(stamp, 0).unwrap();
+            let expected = at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z");
+            assert_eq!(local_minute(at, tz), expected.to_string());
+        }
+    }
+
+    fn walked(keys: &[Vec<u8>]) -> (Vec<Vec<u8>>, usize) {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let tree = db.open_tree("t").unwrap();
+        for key in keys {
+            tree.insert(key, &[]).unwrap();
+        }
+        let ranges = key_ranges(&tree).unwrap();
+        let seen = ranges
+            .iter()
+            .flat_map(|r| tree.range(r.clone()).keys().map(|k| k.unwrap().to_vec()))
+            .collect();
+        (seen, ranges.len())
+    }
+
+    #[test]
+    fn order_ids_split_into_ten_ranges() {
+        let keys: Vec<Vec<u8>> = (0..1000).map(|i| format!("O-{i}").into_bytes()).collect();
+        let (seen, ranges) = walked(&keys);
+        assert_eq!(ranges, 10);
+        assert_eq!(seen.len(), 1000);
+        assert_eq!(walked(&[]).1, 1);
+        assert_eq!(walked(&[b"one".to_vec()]).0, vec![b"one".to_vec()]);
+    }
+
+    proptest! {
+        /// The ranges visit every key exactly once, in key order.
+        #[test]
+        fn key_ranges_cover_each_key_once(keys in proptest::collection::btree_set(
+            proptest::collection::vec(any::<u8>(), 0..6), 0..60)) {
+            let keys: Vec<Vec<u8>> = keys.into_iter().collect();
+            prop_assert_eq!(walked(&keys).0, keys);
+        }
     }
 }

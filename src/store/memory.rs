@@ -53,6 +53,16 @@ impl SessionStore for MemoryStore {
         Ok(index.get(&(kind.to_string(), key.to_string())).cloned())
     }
 
+    fn scan_claims(&self, kind: &str, visit: &mut dyn FnMut(&str, &str)) -> Result<(), StoreError> {
+        let index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        for ((k, key), value) in index.iter() {
+            if k == kind {
+                visit(key, value);
+            }
+        }
+        Ok(())
+    }
+
     fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError> {
         let all: Vec<Session> = self
             .sessions

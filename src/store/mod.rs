@@ -40,6 +40,10 @@ pub trait SessionStore: Send + Sync {
 
     fn lookup(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError>;
 
+    /// Visits every key and value claimed under `kind` (for batch reads that
+    /// would otherwise look keys up one by one).
+    fn scan_claims(&self, kind: &str, visit: &mut dyn FnMut(&str, &str)) -> Result<(), StoreError>;
+
     /// Visits every stored session (for periodic scans).
     fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError>;
 

@@ -15,9 +15,17 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use tokio::sync::watch;
 
-/// sled's page cache. Its default (1 GiB) would let memory grow with the
-/// number of stored sessions and orders; 64 MiB keeps the hot set.
-const CACHE_BYTES: u64 = 64 << 20;
+/// sled's page cache for long-running channels. Its default (1 GiB) would
+/// let memory grow with the number of stored sessions and orders; 64 MiB
+/// keeps the hot set.
+const SERVICE_CACHE_BYTES: u64 = 64 << 20;
+
+/// sled's page cache for one-shot commands that read every order once (the
+/// plan, the report). With the service cache, such a pass evicts the inner
+/// tree pages it needs for the next leaf and reads them again: planning
+/// 1,000,000 orders took 1.2-2.0 s instead of about 0.5 s. The process exits
+/// afterwards, so the memory is held for seconds.
+const BATCH_CACHE_BYTES: u64 = 1 << 30;
 
 pub struct SledStore {
     db: sled::Db,
@@ -71,7 +79,17 @@ fn classify_error(path: &Path, e: sled::Error) -> StoreError {
 }
 
 impl SledStore {
+    /// Opens (or creates) the database for a long-running channel.
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
+        Self::open_with_cache(path, SERVICE_CACHE_BYTES)
+    }
+
+    /// Opens the database for a one-shot command that reads all of it.
+    pub fn open_for_batch(path: &Path) -> Result<SledStore, StoreError> {
+        Self::open_with_cache(path, BATCH_CACHE_BYTES)
+    }
+
+    fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<SledStore, StoreError> {
         if let Err(e) = std::fs::create_dir_all(path) {
             return Err(match e.kind() {
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
@@ -90,7 +108,7 @@ impl SledStore {
         let db = std::panic::catch_unwind(|| {
             sled::Config::new()
                 .path(path)
-                .cache_capacity(CACHE_BYTES)
+                .cache_capacity(cache_bytes)
                 .flush_every_ms(None)
                 .open()
         })
@@ -240,6 +258,18 @@ impl SessionStore for SledStore {
             .get(index_key(kind, key))
             .map_err(|e| classify_error(&self.path, e))?;
         Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    fn scan_claims(&self, kind: &str, visit: &mut dyn FnMut(&str, &str)) -> Result<(), StoreError> {
+        let prefix = index_key(kind, "");
+        for item in self.index.scan_prefix(&prefix) {
+            let (key, value) = item.map_err(|e| classify_error(&self.path, e))?;
+            visit(
+                &String::from_utf8_lossy(&key[prefix.len()..]),
+                &String::from_utf8_lossy(&value),
+            );
+        }
+        Ok(())
     }
 
     fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError> {
