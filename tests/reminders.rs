@@ -131,12 +131,10 @@ async fn caps_gaps_and_payment_between_plan_and_send() {
     }
     let sent = rec.sent.lock().unwrap().clone();
     assert!(!sent.is_empty());
-    for pair in sent.windows(2) {
-        assert!(
-            pair[1].due - pair[0].due >= 20 * 3600 || pair[1].due >= pair[0].due,
-            "ordered"
-        );
-    }
+    assert!(
+        sent.windows(2).all(|pair| pair[0].due <= pair[1].due),
+        "sent in due order"
+    );
     let times: Vec<i64> = sent
         .iter()
         .map(|s| s.order.reminders.len() as i64)
@@ -289,4 +287,74 @@ fn a_malformed_event_writes_nothing() {
     assert_eq!(Event::parse(&bad).unwrap_err().field, "items");
     assert!(r.order("M-1").unwrap().is_none());
     assert_eq!(r.pending(), 0);
+}
+
+#[tokio::test]
+async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let rec = Recorder::default();
+    // Monday: A pays 20 minutes after its reminder, B two days later (not
+    // credited to the reminder), D never; C is cash on delivery.
+    let t0 = at("2025-11-17 10:00");
+    for (id, buyer) in [("A", "tg:1"), ("B", "tg:2"), ("D", "tg:4")] {
+        r.ingest(&created(id, buyer, t0, 99.0), t0).unwrap();
+    }
+    let cod = Event::parse(
+        &json!({"event": "created", "order_id": "C", "buyer": "tg:3",
+        "items": [{"name": "Tea"}], "amount": 30, "at": t0.timestamp(), "payment_type": "cod"}),
+    )
+    .unwrap();
+    r.ingest(&cod, t0).unwrap();
+    let monday = at("2025-11-17 10:40");
+    assert_eq!(r.tick(monday, &nobody, &rec).await.unwrap().len(), 3);
+    r.ingest(&event("paid", "A", at("2025-11-17 11:00")), monday)
+        .unwrap();
+    r.ingest(&event("paid", "B", at("2025-11-19 11:00")), monday)
+        .unwrap();
+    r.ingest(&event("paid", "C", at("2025-11-18 11:00")), monday)
+        .unwrap();
+    // Saturday: the window opens an hour later; E is reminded at 10:30 and pays.
+    let t1 = at("2025-11-22 09:00");
+    r.ingest(&created("E", "tg:5", t1, 99.0), t1).unwrap();
+    let saturday = at("2025-11-22 10:30");
+    assert_eq!(r.tick(saturday, &nobody, &rec).await.unwrap().len(), 1);
+    r.ingest(&event("paid", "E", at("2025-11-22 12:30")), saturday)
+        .unwrap();
+
+    let blocker =
+        |o: &paynudge::orders::Order| (o.id == "A").then(|| "forgot_password".to_string());
+    let report = r.report(0, &blocker);
+    assert_eq!(report.orders, 5);
+    assert_eq!((report.conversion.of, report.conversion.paid), (4, 2));
+    assert_eq!(
+        (report.conversion_online.of, report.conversion_online.paid),
+        (4, 2)
+    );
+    assert_eq!((report.reminded_paid.of, report.reminded_paid.paid), (4, 3));
+    let slot = |name: &str| report.by_slot.get(name).map(|r| (r.of, r.paid));
+    assert_eq!(slot("09:30-12:00"), Some((3, 1)));
+    assert_eq!(slot("09:30-12:00 (day off)"), Some((1, 1)));
+    assert_eq!(report.by_slot.len(), 2);
+    let by_number: Vec<(usize, usize, usize)> = report
+        .by_number
+        .iter()
+        .map(|(n, r)| (*n, r.of, r.paid))
+        .collect();
+    assert_eq!(by_number, [(1, 4, 2)]);
+    assert_eq!(report.by_strategy.values().map(|r| r.of).sum::<usize>(), 4);
+    assert!(
+        report
+            .by_strategy
+            .keys()
+            .all(|k| k.starts_with("fast_delivery ("))
+    );
+    let named = report.by_blocker.get("forgot_password").unwrap();
+    assert_eq!((named.of, named.paid), (1, 1));
+    // A paid 20 minutes after its reminder, E 120 (the upper median of two).
+    assert_eq!(report.median_minutes_to_pay, Some(120));
+
+    let text = report.to_text();
+    assert!(text.contains("09:30-12:00 (day off)"), "{text}");
+    assert!(text.contains("60% (a well-run shop)"), "{text}");
 }

@@ -155,6 +155,30 @@ impl Calendar {
         window.map(|(start, _)| start.max(t))
     }
 
+    /// The report's time slot for `t`: the configured window it fell in,
+    /// e.g. `09:30-12:00`, marked `(day off)` on weekends and holidays.
+    pub fn slot_of(&self, t: DateTime<Utc>) -> String {
+        let local = t.with_timezone(&self.tz);
+        let time = local.time();
+        let Some(window) = self
+            .windows
+            .iter()
+            .find(|w| w.start <= time && time < w.end)
+        else {
+            return "outside send windows".into();
+        };
+        format!(
+            "{}-{}{}",
+            window.start.format("%H:%M"),
+            window.end.format("%H:%M"),
+            if self.is_day_off(local.date_naive()) {
+                " (day off)"
+            } else {
+                ""
+            }
+        )
+    }
+
     pub fn is_open(&self, t: DateTime<Utc>) -> bool {
         self.next_open(t) == Some(t)
     }

@@ -38,6 +38,7 @@ pub struct Report {
     /// The same without cash-on-delivery orders.
     pub conversion_online: Rate,
     pub by_number: BTreeMap<usize, Rate>,
+    /// By the send window a reminder went in (`09:30-12:00`, `... (day off)`).
     pub by_slot: BTreeMap<String, Rate>,
     pub by_strategy: BTreeMap<String, Rate>,
     pub by_blocker: BTreeMap<String, Rate>,
@@ -63,7 +64,6 @@ impl Reminders {
     pub fn report(&self, since: i64, blocker: &dyn Fn(&Order) -> Option<String>) -> Report {
         let mut r = Report::default();
         let mut minutes = Vec::new();
-        let tz = self.calendar.tz;
         for order in self
             .orders()
             .filter(|o| o.created_at >= since && !o.buyer.is_empty())
@@ -94,10 +94,10 @@ impl Reminders {
                     ))
                     .or_default()
                     .add(won);
-                let hour = chrono::DateTime::from_timestamp(sent.at, 0)
-                    .map(|t| t.with_timezone(&tz).format("%H:00").to_string());
+                let slot =
+                    chrono::DateTime::from_timestamp(sent.at, 0).map(|t| self.calendar.slot_of(t));
                 r.by_slot
-                    .entry(hour.unwrap_or_default())
+                    .entry(slot.unwrap_or_default())
                     .or_default()
                     .add(won);
             }
@@ -157,7 +157,7 @@ impl Report {
         row(&mut out, "reminded", &self.reminded_paid, "");
         row(&mut out, "holdout (never reminded)", &self.holdout_paid, "");
         for (title, table) in [
-            ("by time slot", &self.by_slot),
+            ("by send window", &self.by_slot),
             ("by strategy (variant)", &self.by_strategy),
             ("by blocker named in chat", &self.by_blocker),
             ("calls by recorded outcome", &self.by_call_outcome),
