@@ -4,6 +4,7 @@ use clap::{Args, Parser, Subcommand};
 use paynudge::channels::console::{self, ConsoleOptions};
 use paynudge::channels::telegram::{self, Mode, Telegram};
 use paynudge::nlu::{self, eval};
+use paynudge::orders::import;
 use paynudge::reminders::{Channel, Decision, PlanPage, Reminders, local_minute};
 use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Classifier, Config, Content, Engine, Error, UserId};
@@ -518,81 +519,48 @@ fn orders_of(engine: &Engine) -> Result<&Arc<Reminders>, Error> {
         .ok_or_else(|| Error::Setup("no order storage".into()))
 }
 
-/// Imports JSON lines or CSV (one item per row; columns named like the JSON
-/// fields, with `item` and `quantity`). Bad lines are reported as
-/// `file:line: field ...` and skipped; the good ones are applied.
+/// Imports JSON lines or CSV (see `orders::import`). Bad lines are reported
+/// as `file:line: field ...` and skipped; the good ones are applied.
 fn import_orders(orders: &Reminders, file: &Path) -> Result<(), Error> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+    let opened = std::fs::File::open(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
     })?;
-    let mut events: Vec<(usize, Result<serde_json::Value, String>)> = Vec::new();
-    if file
+    let lines: Box<dyn Iterator<Item = import::Line>> = if file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::Setup(format!("{}: {e}", file.display())))?
-            .clone();
-        for (n, record) in reader.records().enumerate() {
-            let value = record.map_err(|e| e.to_string()).map(|r| {
-                let mut object = serde_json::Map::new();
-                for (name, field) in headers.iter().zip(r.iter()).filter(|(_, f)| !f.is_empty()) {
-                    let v = field
-                        .parse::<i64>()
-                        .map(serde_json::Value::from)
-                        .unwrap_or_else(|_| field.into());
-                    object.insert(name.to_string(), v);
-                }
-                if let Some(item) = object.remove("item") {
-                    let quantity = object.remove("quantity").unwrap_or(1.into());
-                    object.insert(
-                        "items".into(),
-                        serde_json::json!([{"name": item, "quantity": quantity}]),
-                    );
-                }
-                serde_json::Value::Object(object)
-            });
-            events.push((n + 2, value));
-        }
+        Box::new(import::csv(opened).map_err(|e| Error::Setup(format!("{}: {e}", file.display())))?)
     } else {
-        for (n, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            events.push((
-                n + 1,
-                serde_json::from_str(line).map_err(|e| format!("not JSON: {e}")),
-            ));
-        }
-    }
-    let (mut good, mut bad) = (Vec::new(), 0);
-    for (line, value) in events {
-        match value.and_then(|v| paynudge::orders::Event::parse(&v).map_err(|e| e.to_string())) {
-            Ok(event) => good.push(event),
+        Box::new(import::json_lines(opened))
+    };
+    let now = chrono::Utc::now();
+    let (mut ok, mut bad, mut stored_through) = (0, 0, 0);
+    // A transaction per thousand events: each costs sled two log writes.
+    let mut batch = Vec::with_capacity(1000);
+    let mut lines = lines.peekable();
+    while let Some((line, event)) = lines.next() {
+        match event {
+            Ok(event) => batch.push(event),
             Err(e) => {
                 bad += 1;
                 eprintln!("{}:{line}: {e}", file.display());
             }
         }
-    }
-    let now = chrono::Utc::now();
-    // A transaction per thousand events: each costs sled two log writes.
-    let mut stored = 0;
-    for chunk in good.chunks(1000) {
-        let done = orders.ingest_batch(chunk, now).and_then(|_| orders.flush());
-        if let Err(e) = done {
-            return Err(Error::Setup(format!(
-                "{e}\n{stored} of {} events were stored; events apply only once, so running the import again is safe",
-                good.len()
-            )));
+        if batch.len() == 1000 || (lines.peek().is_none() && !batch.is_empty()) {
+            let stored = orders
+                .ingest_batch(&batch, now)
+                .and_then(|_| orders.flush());
+            if let Err(e) = stored {
+                return Err(Error::Setup(format!(
+                    "{e}\n{ok} events, up to line {stored_through}, were stored; events apply only once, so running the import again is safe"
+                )));
+            }
+            ok += batch.len();
+            stored_through = line;
+            batch.clear();
         }
-        stored += chunk.len();
     }
-    let ok = good.len();
     println!("imported {ok} events, rejected {bad}");
     if bad > 0 {
         Err(Error::Setup(format!("{bad} events rejected (see above)")))

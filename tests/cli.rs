@@ -401,3 +401,64 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     let calls = text(&out.stdout);
     assert!(calls.contains("O-4") && !calls.contains("O-1"), "{calls}");
 }
+
+#[test]
+fn import_reads_csv_and_json_lines_and_names_each_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let db = db.to_str().unwrap();
+    let csv = dir.path().join("orders.csv");
+    std::fs::write(
+        &csv,
+        "event,order_id,buyer,item,quantity,amount,at,payment_type\n\
+         created,O-1,tg:1,Wool scarf,2,99,1763344200,online\n\
+         created,O-2,tg:2,Tea,1,-5,1763344200,online\n\
+         created,O-3,tg:3,Tea,1,30,1763344200,cod\n",
+    )
+    .unwrap();
+    let out = paynudge(
+        &["orders", "import", csv.to_str().unwrap(), "--db", db],
+        b"",
+    );
+    assert!(!out.status.success(), "a rejected line fails the import");
+    let errors = text(&out.stderr);
+    assert!(errors.contains("orders.csv:3: field `amount`"), "{errors}");
+    assert!(text(&out.stdout).contains("imported 2 events, rejected 1"));
+
+    let jsonl = dir.path().join("more.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"event\": \"paid\", \"order_id\": \"O-1\", \"at\": 1763345000}\n\n{not json\n",
+    )
+    .unwrap();
+    let out = paynudge(
+        &["orders", "import", jsonl.to_str().unwrap(), "--db", db],
+        b"",
+    );
+    assert!(
+        text(&out.stderr).contains("more.jsonl:3: not JSON"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("imported 1 events, rejected 1"));
+
+    // O-2 was never stored and O-1 is paid: the one unpaid order left is
+    // cash on delivery, which gets no reminder.
+    let out = paynudge(
+        &[
+            "reminders",
+            "plan",
+            "--now",
+            "2025-11-17T10:30:00+08:00",
+            "--db",
+            db,
+        ],
+        b"",
+    );
+    let plan = text(&out.stdout);
+    assert_eq!(plan.lines().count(), 1, "{plan}");
+    assert!(
+        plan.starts_with("O-3") && plan.contains("none: cash_on_delivery"),
+        "{plan}"
+    );
+}

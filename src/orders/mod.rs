@@ -4,6 +4,8 @@
 //! cancelled, closed) is never undone by a later-arriving "created", and
 //! applying the same event again changes nothing.
 
+pub mod import;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
