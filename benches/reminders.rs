@@ -17,10 +17,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration as Elapsed, Instant};
 
-/// The allocator `paynudge` ships with (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const SESSIONS: usize = 100_000;
 const BUYERS: usize = 400_000;
 
