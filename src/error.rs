@@ -24,6 +24,9 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    #[error(transparent)]
+    Orders(#[from] crate::reminders::RemindersError),
+
     /// The environment or a channel is not set up right (token, URL, webhook).
     #[error("{0}")]
     Setup(String),

@@ -81,7 +81,7 @@ enum Command {
         #[arg(long, value_name = "ORDER_ID", requires = "outcome")]
         record: Option<String>,
         /// ...as one of: will-pay, paid, not-interested, no-answer, wrong-number, other.
-        #[arg(long, value_parser = ["will-pay", "paid", "not-interested", "no-answer", "wrong-number", "other"])]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(paynudge::reminders::CALL_OUTCOMES))]
         outcome: Option<String>,
     },
     /// What reminding converts: by reminder, slot, strategy, blocker; lift vs holdout.
@@ -267,11 +267,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let engine = open_engine_for_batch(&common)?;
             if let (Some(order), Some(outcome)) = (record, outcome) {
-                orders_of(&engine)?
-                    .record_call(&order, &outcome)
-                    .map_err(|e| Error::Setup(e.to_string()))?;
-                println!("recorded: {order} -> {outcome}");
-                return Ok(());
+                return match orders_of(&engine)?.record_call(&order, &outcome)? {
+                    Some(_) => {
+                        println!("recorded: {order} -> {outcome}");
+                        Ok(())
+                    }
+                    None => Err(Error::Setup(format!(
+                        "no order {order:?} in this database\nhint: `paynudge reminders plan` lists the unpaid orders"
+                    ))),
+                };
             }
             let orders = orders_of(&engine)?;
             let tz = orders.timezone();
@@ -287,9 +291,11 @@ fn run(cli: Cli) -> Result<(), Error> {
                         } = decision
                         {
                             tasks.push(format!(
-                                "due {}\n{}\n",
+                                "due {}\n{}\nrecord: paynudge calls --record {} --outcome {}\n",
                                 local_minute(at, tz),
-                                engine.call_task(order)
+                                engine.call_task(order),
+                                order.id,
+                                paynudge::reminders::CALL_OUTCOMES.join("|")
                             ));
                         }
                     },

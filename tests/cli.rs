@@ -400,6 +400,31 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let calls = text(&out.stdout);
     assert!(calls.contains("O-4") && !calls.contains("O-1"), "{calls}");
+    assert!(calls.contains("paynudge calls --record O-4"), "{calls}");
+    let record = |order: &str| {
+        paynudge(
+            &[
+                "calls",
+                "--db",
+                db,
+                "--record",
+                order,
+                "--outcome",
+                "will-pay",
+            ],
+            b"",
+        )
+    };
+    let out = record("O-4");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("recorded: O-4 -> will-pay"));
+    let out = record("NOPE");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no order \"NOPE\""),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

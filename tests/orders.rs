@@ -103,3 +103,49 @@ fn a_reminder_quotes_the_buyers_order_and_leads_into_the_dialogs() {
     let r = common::say(&engine, &other, "hello");
     assert!(!r.replies.join("").contains("羊毛围巾"));
 }
+
+/// Orders may come without an auto-close time, stock or promotion end: no
+/// text ever shows a placeholder for what is missing.
+#[test]
+fn texts_about_an_order_without_a_closing_time_read_naturally() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let store: Arc<dyn SessionStore> = Arc::new(store);
+    let engine = common::engine_with(store, Config::default()).with_orders(reminders.clone());
+    let event = Event::parse(
+        &json!({"event": "created", "order_id": "N-1", "buyer": "tg:44",
+        "items": [{"name": "Tea"}], "amount": 30, "at": 1_763_860_000}),
+    )
+    .unwrap();
+    let order = reminders.ingest(&event, common::noon()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let buyer = UserId::parse("tg:44").unwrap();
+    for (lang, greeting) in [(paynudge::Lang::En, "hello"), (paynudge::Lang::Zh, "你好")] {
+        common::say(&engine, &buyer, greeting);
+        let mut texts = vec![
+            engine.call_task(&order),
+            engine.order_text(lang, &order, "call-record"),
+        ];
+        for strategy in [
+            "fast_delivery",
+            "limited_stock",
+            "returns",
+            "promotion_ending",
+        ] {
+            for variant in [0, 1] {
+                let reply = rt
+                    .block_on(engine.remind(&order, strategy, variant, common::noon()))
+                    .unwrap();
+                texts.push(reply.replies.join("\n"));
+            }
+        }
+        for text in texts {
+            assert!(text.contains("Tea") || text.contains("N-1"), "{text}");
+            assert!(!text.contains("none"), "{lang:?}: {text}");
+            assert!(!text.contains("  ") && !text.contains(" ."), "{text}");
+        }
+    }
+}

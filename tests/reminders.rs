@@ -358,3 +358,37 @@ async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker
     assert!(text.contains("09:30-12:00 (day off)"), "{text}");
     assert!(text.contains("60% (a well-run shop)"), "{text}");
 }
+
+/// The buyer pays while their reminder is on its way.
+struct PaysWhileSending<'a>(&'a Reminders);
+
+impl Deliver for PaysWhileSending<'_> {
+    async fn deliver(&self, reminder: &Reminder) -> Result<(), String> {
+        let paid = event("paid", &reminder.order.id, at("2025-11-17 10:31"));
+        self.0
+            .ingest(&paid, at("2025-11-17 10:31"))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[tokio::test]
+async fn a_payment_during_delivery_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let t0 = at("2025-11-17 10:00");
+    r.ingest(&created("W-1", "tg:9", t0, 99.0), t0).unwrap();
+    let sent = r
+        .tick(at("2025-11-17 10:31"), &nobody, &PaysWhileSending(&r))
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    let order = r.order("W-1").unwrap().unwrap();
+    assert_eq!(
+        order.status,
+        paynudge::orders::Status::Paid,
+        "the payment survives"
+    );
+    assert_eq!(order.reminders.len(), 1, "and the reminder is recorded");
+    assert_eq!(r.pending(), 0, "nothing more is scheduled");
+}

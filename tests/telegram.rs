@@ -23,6 +23,9 @@ const AGENT: u64 = 777;
 struct Running {
     token: ShutdownToken,
     handle: tokio::task::JoinHandle<()>,
+    /// For the once-a-minute jobs, which tests run at a virtual time.
+    app: Arc<Telegram>,
+    bot: teloxide::adaptors::Throttle<teloxide::Bot>,
 }
 
 fn config() -> Config {
@@ -38,9 +41,10 @@ fn engine(store: Arc<dyn SessionStore>) -> Arc<Engine> {
 /// Runs the dispatcher with the rate limiter, as in production.
 async fn run(fake: &FakeBotApi, engine: Arc<Engine>) -> Running {
     let bot = telegram::bot(TOKEN, Some(&fake.url)).unwrap();
-    let mut dispatcher = Telegram::new(engine).dispatcher(bot.clone(), false);
+    let app = Telegram::new(engine);
+    let mut dispatcher = app.dispatcher(bot.clone(), false);
     let token = dispatcher.shutdown_token();
-    let listener = Polling::builder(bot)
+    let listener = Polling::builder(bot.clone())
         .timeout(Duration::from_secs(1))
         .build();
     let handle = tokio::spawn(async move {
@@ -48,7 +52,12 @@ async fn run(fake: &FakeBotApi, engine: Arc<Engine>) -> Running {
             .dispatch_with_listener(listener, LoggingErrorHandler::new())
             .await;
     });
-    Running { token, handle }
+    Running {
+        token,
+        handle,
+        app,
+        bot,
+    }
 }
 
 impl Running {
@@ -444,4 +453,128 @@ async fn webhook_mode_checks_the_secret_token() {
             .all(|c| c["commands"].as_array().unwrap().len() == 5)
     );
     task.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let mut config = config();
+    config.reminders.holdout_percent = 0;
+    let orders =
+        Arc::new(paynudge::reminders::Reminders::open(store.db(), &config.reminders).unwrap());
+    let engine = Arc::new(common::engine_with(Arc::new(store), config).with_orders(orders.clone()));
+    // Monday 10:00 in Beijing: a small order and a large one.
+    let t0 = chrono::DateTime::parse_from_rfc3339("2025-11-17T10:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    for (id, buyer, amount) in [("S-1", "tg:5005", 99), ("L-1", "tg:6006", 5000)] {
+        let event = paynudge::orders::Event::parse(&json!({"event": "created", "order_id": id,
+            "buyer": buyer, "items": [{"name": "Wool scarf"}], "amount": amount,
+            "at": t0.timestamp()}))
+        .unwrap();
+        orders.ingest(&event, t0).unwrap();
+    }
+    let fake = FakeBotApi::start().await;
+    let running = run(&fake, engine.clone()).await;
+
+    let sent = running
+        .app
+        .send_due_reminders(&running.bot, t0 + chrono::Duration::minutes(31))
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 2);
+    // The buyer gets their own order and the blockers as buttons.
+    let text = fake.texts_to(5005).join("\n");
+    assert!(
+        text.contains("Wool scarf") && text.contains("99.00"),
+        "{text}"
+    );
+    let keys = buttons(&last_keyboard(&fake, 5005));
+    let intents: Vec<&str> = keys
+        .iter()
+        .filter_map(|(_, d)| d.split(':').nth(1))
+        .collect();
+    assert_eq!(
+        intents,
+        [
+            "insufficient_balance",
+            "forgot_password",
+            "verification_failed",
+            "slow_network",
+            "thinks_paid",
+            "cancel_order",
+            "other"
+        ]
+    );
+    // The large order is a call task for the agents, not a message.
+    assert!(fake.sent_to(6006).is_empty());
+    let task = fake.texts_to(GROUP).pop().unwrap();
+    assert!(
+        task.contains("L-1") && task.contains("/outcome L-1"),
+        "{task}"
+    );
+    // Nothing is sent twice.
+    let again = running
+        .app
+        .send_due_reminders(&running.bot, t0 + chrono::Duration::minutes(32))
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+
+    fake.group_text(None, 888, "/outcome L-1 will-pay");
+    fake.wait_for("refusal", |f| {
+        f.texts_to(GROUP).iter().any(|t| t.contains("只有客服"))
+    })
+    .await;
+    fake.group_text(None, AGENT, "/outcome L-1 会付款");
+    fake.wait_for("usage", |f| {
+        f.texts_to(GROUP).iter().any(|t| {
+            paynudge::reminders::CALL_OUTCOMES
+                .iter()
+                .all(|o| t.contains(o))
+                && t.starts_with("记录回访结果")
+        })
+    })
+    .await;
+    fake.group_text(None, AGENT, "/outcome NOPE-9 will-pay");
+    fake.wait_for("unknown order", |f| {
+        f.texts_to(GROUP)
+            .iter()
+            .any(|t| t.contains("没有这个订单号"))
+    })
+    .await;
+    fake.group_text(None, AGENT, "/outcome L-1   Will-Pay");
+    fake.wait_for("outcome recorded", |f| {
+        f.texts_to(GROUP)
+            .iter()
+            .any(|t| t.contains("已记录订单 L-1"))
+    })
+    .await;
+    let order = orders.order("L-1").unwrap().unwrap();
+    assert_eq!(order.call_outcome.as_deref(), Some("will-pay"));
+    assert_eq!(orders.order("S-1").unwrap().unwrap().call_outcome, None);
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_nobody_answers_is_pinged_once() {
+    let fake = FakeBotApi::start().await;
+    let engine = engine(Arc::new(MemoryStore::default()));
+    let running = run(&fake, engine.clone()).await;
+    fake.private_text(5005, "转人工");
+    fake.wait_for("the card", |f| !f.sent_to(GROUP).is_empty())
+        .await;
+    let now = chrono::Utc::now();
+    let ping = |at| running.app.ping_waiting_topics(&running.bot, at);
+    assert_eq!(ping(now).await, 0, "not before the wait is up");
+    assert_eq!(ping(now + chrono::Duration::hours(1)).await, 1);
+    let pinged = fake.sent_to(GROUP).pop().unwrap();
+    assert_eq!(pinged["message_thread_id"], json!(501));
+    assert!(
+        pinged["text"].as_str().unwrap().contains("还在等待"),
+        "{pinged}"
+    );
+    assert_eq!(ping(now + chrono::Duration::hours(2)).await, 0, "once");
+    running.stop().await;
 }

@@ -63,7 +63,10 @@ opt-confirm-no = No
 ## Orders, links and delivery
 order-bound = Thanks! This chat is now linked to your order { $order_id }{ $item ->
     [none] {""}
-   *[other] : { $item }, { $amount }, open for payment until { $closes_at }
+   *[other] : { $item }, { $amount }{ $closes_at ->
+        [none] {""}
+       *[other] , open for payment until { $closes_at }
+    }
 }. Tell me if anything is stopping the payment.
 link-invalid = Sorry, that link isn't valid or has expired, so I couldn't link an order. Please open the link again from the shop's order page.
 link-taken = That order is already linked to another chat, so I can't show it here. If it's yours, please contact customer service.
@@ -75,6 +78,9 @@ tap-expired = That button belongs to an earlier question, so I've ignored it.
 agents-only = Only customer-service agents can use that command, and only in the support group's topics.
 agent-released = The buyer is back with the bot. This topic is closed; it reopens if they need a person again.
 agent-note-saved = Note saved. The buyer doesn't see it.
+agent-outcome-saved = Outcome recorded for order { $order_id }. It counts in the conversion report.
+agent-outcome-usage = To record a call: /outcome ORDER_ID RESULT, where RESULT is one of will-pay, paid, not-interested, no-answer, wrong-number, other (for example: /outcome A-1001 will-pay). Notes go in /note.
+agent-outcome-unknown-order = There is no order with that id. To record a call: /outcome ORDER_ID RESULT.
 agent-unknown-thread = This topic isn't linked to a buyer.
 handoff-ping = Reminder: this buyer is still waiting for a reply.
 card-title = New buyer handed over
@@ -95,22 +101,35 @@ command-stop = Stop payment reminders
 
 ## Payment reminders (the strategy's text; -a and -b are two wordings tried against each other)
 reminder-fast_delivery-a = Hi from { $shop_name }! Your order of { $item } ({ $amount }) isn't paid yet. We're already packing today's orders: pay now and yours ships first.
-reminder-fast_delivery-b = Hello! We'd love to get your { $item } on its way. Once your payment of { $amount } comes in, we ship it first thing. The order stays open until { $closes_at }.
-reminder-limited_stock-a = Hi from { $shop_name }! You caught { $item } in the sale, and only a few are left. Stock is reserved at payment, so paying soon ({ $amount }) keeps it yours; the order closes { $closes_at }.
+reminder-fast_delivery-b = Hello! We'd love to get your { $item } on its way. Once your payment of { $amount } comes in, we ship it first thing.{ $closes_at ->
+    [none] {""}
+   *[other] {" "}The order stays open until { $closes_at }.
+}
+reminder-limited_stock-a = Hi from { $shop_name }! You caught { $item } in the sale, and only a few are left. Stock is reserved at payment, so paying soon ({ $amount }) keeps it yours{ $closes_at ->
+    [none] .
+   *[other] ; the order closes { $closes_at }.
+}
 reminder-limited_stock-b = Quick heads-up: { $item } is almost sold out. Your order ({ $amount }) is still unpaid, and other buyers who pay first could take the last ones.
 reminder-returns-a = Hi from { $shop_name }! Still thinking about { $item }? You have { $return_days } days of no-reason returns{ $shipping_insurance ->
     [yes] , and we cover the return shipping insurance
    *[no] {""}
 }, so there's no risk in trying it.
-reminder-returns-b = No pressure about { $item } ({ $amount }): if it isn't right, you can send it back within { $return_days } days, no questions asked. The order stays open until { $closes_at }.
+reminder-returns-b = No pressure about { $item } ({ $amount }): if it isn't right, you can send it back within { $return_days } days, no questions asked.{ $closes_at ->
+    [none] {""}
+   *[other] {" "}The order stays open until { $closes_at }.
+}
 reminder-promotion_ending-a = Hi from { $shop_name }! The sale price on { $item } ends soon. Your order ({ $amount }) keeps that price if it's paid before the promotion ends.
 reminder-promotion_ending-b = Last hours of the promotion: pay your order for { $item } ({ $amount }) now to keep the sale price.
 reminder-ask = Is something in the way? Tap what happened and I'll help:
 
 ## Call task for a large order (for the agent who calls; in the buyer's language)
-call-title = Call task: order { $order_id }, { $item }, { $amount } (closes { $closes_at })
+call-title = Call task: order { $order_id }, { $item }, { $amount }{ $closes_at ->
+    [none] {""}
+   *[other] {" "}(closes { $closes_at })
+}
 call-intro = 1. Introduce: "Hello, this is { $shop_name }. You ordered { $item } with us; do you remember?"
 call-purpose = 2. Purpose: "We saw it isn't paid yet. It's very popular, you have a good eye! Was there a problem with the payment? Can I help?"
 call-forgot = 3a. If they don't remember: read back the order ({ $item }, { $amount }), the recipient and address, and ask again.
 call-receiver = 3b. If they only receive the parcel for someone: ask for the buyer's contact, some details need confirming with them.
 call-close = 4. Close: if they'll pay, "Let me know when it's paid and I'll ship it right away." If not, thank them, mention { $return_days }-day returns once, and don't insist. Record the outcome.
+call-record = Then record the result: /outcome { $order_id } will-pay | paid | not-interested | no-answer | wrong-number | other

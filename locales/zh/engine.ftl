@@ -62,7 +62,10 @@ opt-confirm-no = 否
 ## 订单、链接与消息送达
 order-bound = 好的亲，这个对话已关联到您的订单 { $order_id }{ $item ->
     [none] {""}
-   *[other] （{ $item }，{ $amount }，{ $closes_at } 前付款有效）
+   *[other] （{ $item }，{ $amount }{ $closes_at ->
+        [none] {""}
+       *[other] ，{ $closes_at } 前付款有效
+    }）
 }。付款遇到什么问题都可以告诉我哦～
 link-invalid = 抱歉亲，这个链接无效或已过期，没能关联订单。请从店铺的订单页面重新打开链接哦。
 link-taken = 这个订单已经关联了另一个对话，这里不能显示哦。如果是您的订单，请联系人工客服。
@@ -74,6 +77,9 @@ tap-expired = 这个按钮属于之前的问题，已忽略哦。
 agents-only = 只有客服可以使用这个指令，并且只能在客服群的话题里使用。
 agent-released = 买家已交回机器人。本话题已关闭，买家再次需要人工时会重新打开。
 agent-note-saved = 备注已保存，买家看不到。
+agent-outcome-saved = 已记录订单 { $order_id } 的回访结果，会计入转化报表。
+agent-outcome-usage = 记录回访结果：/outcome 订单号 结果，结果为 will-pay（会付款）、paid（已付款）、not-interested（不要了）、no-answer（未接通）、wrong-number（号码错误）、other（其他）之一，例如：/outcome A-1001 will-pay。备注请用 /note。
+agent-outcome-unknown-order = 没有这个订单号。记录回访结果：/outcome 订单号 结果。
 agent-unknown-thread = 这个话题没有关联买家。
 handoff-ping = 提醒：这位买家还在等待回复。
 card-title = 新的转人工买家
@@ -94,22 +100,35 @@ command-stop = 不再接收付款提醒
 
 ## 催付消息（按策略；-a 与 -b 是两种说法，做对比）
 reminder-fast_delivery-a = 亲，这里是{ $shop_name }～您拍下的{ $item }（{ $amount }）还没有付款哦。今天的订单我们已经在安排发货了，现在付款会优先为您发出～
-reminder-fast_delivery-b = 亲，您的{ $item }已经准备好啦，付款（{ $amount }）后我们第一时间发货哦。订单会保留到 { $closes_at }。
-reminder-limited_stock-a = 亲，这里是{ $shop_name }～您在活动中抢到的{ $item }库存已经不多啦！付款才会锁定库存，尽快付款（{ $amount }）就不会被别人抢走哦，订单 { $closes_at } 关闭。
+reminder-fast_delivery-b = 亲，您的{ $item }已经准备好啦，付款（{ $amount }）后我们第一时间发货哦。{ $closes_at ->
+    [none] {""}
+   *[other] 订单会保留到 { $closes_at }。
+}
+reminder-limited_stock-a = 亲，这里是{ $shop_name }～您在活动中抢到的{ $item }库存已经不多啦！付款才会锁定库存，尽快付款（{ $amount }）就不会被别人抢走哦{ $closes_at ->
+    [none] 。
+   *[other] ，订单 { $closes_at } 关闭。
+}
 reminder-limited_stock-b = 温馨提示：{ $item }快卖完了，您的订单（{ $amount }）还没付款，先付款的买家可能会拿走最后几件哦。
 reminder-returns-a = 亲，这里是{ $shop_name }～{ $item }还在考虑吗？本店支持{ $return_days }天无理由退换{ $shipping_insurance ->
     [yes] ，还为您送了运费险
    *[no] {""}
 }，收到不满意也没有后顾之忧哦。
-reminder-returns-b = 亲不用有压力～{ $item }（{ $amount }）收到不合适，{ $return_days }天内可以无理由退换。订单会保留到 { $closes_at } 哦。
+reminder-returns-b = 亲不用有压力～{ $item }（{ $amount }）收到不合适，{ $return_days }天内可以无理由退换。{ $closes_at ->
+    [none] {""}
+   *[other] 订单会保留到 { $closes_at } 哦。
+}
 reminder-promotion_ending-a = 亲，这里是{ $shop_name }～{ $item }的活动价快结束啦，在活动结束前付款（{ $amount }）就能保住这个价格哦。
 reminder-promotion_ending-b = 活动最后几个小时啦！现在为{ $item }（{ $amount }）付款就能保留活动价哦～
 reminder-ask = 是遇到什么问题了吗？点一下对应的情况，我来帮您：
 
 ## 大额订单的电话催付任务（给打电话的客服看；用买家的语言）
-call-title = 电话任务：订单 { $order_id }，{ $item }，{ $amount }（{ $closes_at } 关闭）
+call-title = 电话任务：订单 { $order_id }，{ $item }，{ $amount }{ $closes_at ->
+    [none] {""}
+   *[other] （{ $closes_at } 关闭）
+}
 call-intro = 1. 自报家门：“您好，我是{ $shop_name }的客服，您在我们店拍了{ $item }，您还有印象吗？”
 call-purpose = 2. 告知目的：“看您还没有支付呢，这个宝贝很热销，您的眼光真好！不知道是什么原因没有完成付款呢？有没有需要我帮助的地方？”
 call-forgot = 3a. 买家说不记得：“您拍的是{ $item }，金额{ $amount }”，再核对收货人和地址，问是否记起。
 call-receiver = 3b. 买家说只是帮忙收包裹：请对方提供本人的联系方式，订单里有些信息需要和他确认。
 call-close = 4. 促成：买家说马上付款，“您付好后联系我，我给您安排马上发出”；不想要了，感谢并提一次{ $return_days }天无理由退换，不要纠缠。记录结果。
+call-record = 打完后记录结果：/outcome { $order_id } will-pay（会付款）| paid（已付款）| not-interested（不要了）| no-answer（未接通）| wrong-number（号码错误）| other（其他）

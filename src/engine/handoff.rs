@@ -180,11 +180,21 @@ impl Engine {
 
     /// A text in `lang` outside any conversation (agents' notices, banners).
     pub fn text(&self, lang: Lang, key: &str) -> String {
+        self.render_for(lang, None, key)
+    }
+
+    /// A text about `order` for the agents (not for its buyer).
+    pub fn order_text(&self, lang: Lang, order: &Order, key: &str) -> String {
+        self.render_for(lang, Some(order), key)
+    }
+
+    fn render_for(&self, lang: Lang, order: Option<&Order>, key: &str) -> String {
         let session = Session {
             lang,
+            order: order.map(|o| o.id.clone()),
             ..Session::default()
         };
-        self.render(&session, None, Utc::now(), key)
+        self.render(&session, order, Utc::now(), key)
     }
 
     /// The summary card the agents see first: language, intents seen, slots,
@@ -334,6 +344,28 @@ impl Engine {
         })?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
+    }
+
+    /// `/outcome ORDER_ID RESULT` from an agent: records what a call
+    /// achieved (it counts in `paynudge report`) and returns the notice for
+    /// the agents, in their language.
+    pub fn record_call_outcome(&self, args: &str, lang: Lang) -> Result<String, Error> {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let [order_id, outcome] = words[..] else {
+            return Ok(self.text(lang, "agent-outcome-usage"));
+        };
+        let outcome = outcome.to_ascii_lowercase();
+        if !crate::reminders::CALL_OUTCOMES.contains(&outcome.as_str()) {
+            return Ok(self.text(lang, "agent-outcome-usage"));
+        }
+        let recorded = match &self.orders {
+            Some(orders) => orders.record_call(order_id, &outcome)?,
+            None => None,
+        };
+        Ok(match recorded {
+            Some(order) => self.order_text(lang, &order, "agent-outcome-saved"),
+            None => self.text(lang, "agent-outcome-unknown-order"),
+        })
     }
 
     /// The call task for a large order: the order and the call script, in

@@ -262,8 +262,20 @@ pub struct Reminders {
     db: sled::Db,
 }
 
+/// What a call can achieve: a fixed list, so the report can group them.
+pub const CALL_OUTCOMES: &[&str] = &[
+    "will-pay",
+    "paid",
+    "not-interested",
+    "no-answer",
+    "wrong-number",
+    "other",
+];
+
 #[derive(Debug, thiserror::Error)]
 pub enum RemindersError {
+    #[error("unknown call outcome {0:?}: use one of {list}", list = CALL_OUTCOMES.join(", "))]
+    Outcome(String),
     #[error(transparent)]
     Event(#[from] crate::orders::EventError),
     #[error("order storage: {0}")]
@@ -276,6 +288,40 @@ fn store_err(e: impl fmt::Display) -> RemindersError {
 
 fn due_key(at: i64, order: &str) -> Vec<u8> {
     [&(at.max(0) as u64).to_be_bytes()[..], order.as_bytes()].concat()
+}
+
+type TxResult<T> = sled::transaction::ConflictableTransactionResult<T, String>;
+
+/// Inside a transaction: the order as stored now.
+fn stored(orders: &sled::transaction::TransactionalTree, id: &str) -> TxResult<Option<Order>> {
+    Ok(orders
+        .get(id.as_bytes())?
+        .and_then(|b| Order::from_bytes(&b)))
+}
+
+fn encode(order: &Order) -> TxResult<Vec<u8>> {
+    order
+        .to_bytes()
+        .map_err(|e| sled::transaction::ConflictableTransactionError::Abort(e.to_string()))
+}
+
+/// Inside a transaction: moves the order's one entry in the due index to
+/// match `decision` (or drops it).
+fn schedule(
+    due: &sled::transaction::TransactionalTree,
+    order_due: &sled::transaction::TransactionalTree,
+    order_id: &str,
+    decision: &Decision,
+) -> TxResult<()> {
+    if let Some(old) = order_due.remove(order_id.as_bytes())? {
+        due.remove(old)?;
+    }
+    if let Decision::Remind { at, .. } = decision {
+        let key = due_key(at.timestamp(), order_id);
+        due.insert(key.as_slice(), &[])?;
+        order_due.insert(order_id.as_bytes(), key)?;
+    }
+    Ok(())
 }
 
 fn fnv(text: &str) -> u64 {
@@ -352,27 +398,15 @@ impl Reminders {
         events: &[Event],
         now: DateTime<Utc>,
     ) -> Result<Vec<Order>, RemindersError> {
-        type Abort = sled::transaction::ConflictableTransactionError<String>;
         (&self.orders, &self.due, &self.order_due)
             .transaction(|(orders, due, order_due)| {
                 let mut applied = Vec::with_capacity(events.len());
                 for event in events {
-                    let id = event.order_id.as_bytes();
                     // Reads see this batch's earlier writes.
-                    let old = orders.get(id)?.and_then(|b| Order::from_bytes(&b));
-                    let order = event.apply(old);
-                    let bytes = order.to_bytes().map_err(|e| Abort::Abort(e.to_string()))?;
-                    orders.insert(id, bytes)?;
-                    if let Some(old) = order_due.remove(id)? {
-                        due.remove(old)?;
-                    }
-                    if let Decision::Remind { at, .. } =
-                        self.decide(&order, &BuyerState::default(), now)
-                    {
-                        let key = due_key(at.timestamp(), &order.id);
-                        due.insert(key.as_slice(), &[])?;
-                        order_due.insert(id, key)?;
-                    }
+                    let order = event.apply(stored(orders, &event.order_id)?);
+                    orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                    let decision = self.decide(&order, &BuyerState::default(), now);
+                    schedule(due, order_due, &order.id, &decision)?;
                     applied.push(order);
                 }
                 Ok(applied)
@@ -624,25 +658,20 @@ impl Reminders {
         Ok(sent)
     }
 
-    /// Moves (or drops) an order's due entry to match `decision`.
+    /// Moves (or drops) an order's due entry to match `decision`; `old` is
+    /// the entry the tick found.
     fn reschedule(
         &self,
         order: &Order,
         old: &[u8],
         decision: &Decision,
     ) -> Result<(), RemindersError> {
-        self.due.remove(old).map_err(store_err)?;
-        self.order_due
-            .remove(order.id.as_bytes())
-            .map_err(store_err)?;
-        if let Decision::Remind { at, .. } = decision {
-            let key = due_key(at.timestamp(), &order.id);
-            self.due.insert(key.as_slice(), &[]).map_err(store_err)?;
-            self.order_due
-                .insert(order.id.as_bytes(), key.as_slice())
-                .map_err(store_err)?;
-        }
-        Ok(())
+        (&self.due, &self.order_due)
+            .transaction(|(due, order_due)| {
+                due.remove(old)?;
+                schedule(due, order_due, &order.id, decision)
+            })
+            .map_err(|e| store_err(format!("{e:?}")))
     }
 
     /// Sends one outbox entry if the order still wants it, then records it on
@@ -683,8 +712,7 @@ impl Reminders {
             tracing::warn!(order = %order.id, error = %e, "sending a reminder failed; it stays in the outbox");
             return Err(RemindersError::Store(format!("delivery failed: {e}")));
         }
-        let mut order = order;
-        order.reminders.push(SentReminder {
+        let sent = SentReminder {
             at: now.timestamp(),
             strategy: entry.reminder.strategy.key().to_string(),
             variant: entry.reminder.variant,
@@ -694,18 +722,10 @@ impl Reminders {
                 "message"
             }
             .to_string(),
-        });
-        let order_bytes = order.to_bytes().map_err(store_err)?;
-        let next = match self.decide(
-            &order,
-            &BuyerState {
-                last_reminded: Some(now.timestamp()),
-                ..state
-            },
-            now,
-        ) {
-            Decision::Remind { at, .. } => Some(due_key(at.timestamp(), &order.id)),
-            Decision::Skip(_) => None,
+        };
+        let state = BuyerState {
+            last_reminded: Some(now.timestamp()),
+            ..state
         };
         (
             &self.outbox,
@@ -717,29 +737,42 @@ impl Reminders {
             .transaction(|(outbox, orders, last, due, order_due)| {
                 // Marked sent by leaving: the order now records the reminder.
                 outbox.remove(&key)?;
-                orders.insert(order.id.as_bytes(), order_bytes.as_slice())?;
+                // The order as it is now, not as it was before delivery: an
+                // event (paid, say) may have arrived in between.
+                let Some(mut order) = stored(orders, &entry.reminder.order.id)? else {
+                    return Ok(());
+                };
+                order.reminders.push(sent.clone());
+                orders.insert(order.id.as_bytes(), encode(&order)?)?;
                 last.insert(order.buyer.as_bytes(), &now.timestamp().to_be_bytes())?;
-                if let Some(k) = &next {
-                    due.insert(k.as_slice(), &[])?;
-                    order_due.insert(order.id.as_bytes(), k.as_slice())?;
-                }
-                Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
+                schedule(due, order_due, &order.id, &self.decide(&order, &state, now))
             })
             .map_err(|e| store_err(format!("{e:?}")))?;
         self.flush()?;
         Ok(Some(entry.reminder))
     }
 
-    /// Number of orders waiting in the due index.
-    /// Records what the agent's call for `order_id` achieved.
-    pub fn record_call(&self, order_id: &str, outcome: &str) -> Result<Order, RemindersError> {
-        let mut order = self
-            .order(order_id)?
-            .ok_or_else(|| RemindersError::Store(format!("no order {order_id:?}")))?;
-        order.call_outcome = Some(outcome.to_string());
-        self.orders
-            .insert(order.id.as_bytes(), order.to_bytes().map_err(store_err)?)
-            .map_err(store_err)?;
+    /// Records what the agent's call for `order_id` achieved, one of
+    /// [`CALL_OUTCOMES`]; `None` if there is no such order.
+    pub fn record_call(
+        &self,
+        order_id: &str,
+        outcome: &str,
+    ) -> Result<Option<Order>, RemindersError> {
+        if !CALL_OUTCOMES.contains(&outcome) {
+            return Err(RemindersError::Outcome(outcome.to_string()));
+        }
+        let order = self
+            .orders
+            .transaction(|orders| {
+                let Some(mut order) = stored(orders, order_id)? else {
+                    return Ok(None);
+                };
+                order.call_outcome = Some(outcome.to_string());
+                orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                Ok(Some(order))
+            })
+            .map_err(|e| store_err(format!("{e:?}")))?;
         self.flush()?;
         Ok(order)
     }

@@ -1,11 +1,12 @@
 //! The agents' side: one forum topic per handed-off buyer in the support
-//! group, the summary card, relaying both ways, `/done` (`/bot`) and `/note`.
+//! group, the summary card, relaying both ways, `/done` (`/bot`), `/note`,
+//! `/outcome` for call tasks, and pings when nobody answers.
 
 use super::{BotApi, HandlerResult, Telegram, buyer_chat};
 use crate::config;
 use crate::lang::Lang;
 use crate::session::UserId as BuyerId;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -85,7 +86,10 @@ impl Agents {
 
 /// Agent commands, which buyers' private chats must not run.
 pub fn is_agent_command(text: &str) -> bool {
-    matches!(command_name(text).as_deref(), Some("done" | "bot" | "note"))
+    matches!(
+        command_name(text).as_deref(),
+        Some("done" | "bot" | "note" | "outcome")
+    )
 }
 
 fn command_name(text: &str) -> Option<String> {
@@ -188,17 +192,28 @@ pub async fn on_group_message<R: BotApi>(
     let thread = thread_of(msg);
     let text = msg.text().unwrap_or("");
     let command = command_name(text);
-    let notice = |key: &str| {
-        let request = bot.send_message(group, app.engine.text(app.agents.lang, key));
+    let say = |text: String| {
+        let request = bot.send_message(group, text);
         match thread {
             Some(t) => request.message_thread_id(t),
             None => request,
         }
     };
+    let notice = |key: &str| say(app.engine.text(app.agents.lang, key));
     if !app.agents.is_agent(bot, from.id.0).await {
         if command.is_some() {
             notice("agents-only").await?;
         }
+        return Ok(());
+    }
+    if command.as_deref() == Some("outcome") {
+        // Call tasks are posted outside the topics, so this works anywhere
+        // in the group.
+        let args = text
+            .trim()
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, rest)| rest);
+        say(app.engine.record_call_outcome(args, app.agents.lang)?).await?;
         return Ok(());
     }
     let Some(thread) = thread else { return Ok(()) };
@@ -255,22 +270,28 @@ pub async fn on_group_message<R: BotApi>(
 /// Pings a buyer's topic once when no agent has answered in time, so the
 /// buyer is never left without an answer.
 pub async fn ping_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
-    let Some(group) = app.agents.group else {
-        return;
-    };
-    let every = Duration::from_secs(30);
     loop {
-        tokio::time::sleep(every).await;
-        let waiting = match app
-            .engine
-            .waiting_for_agents(Utc::now(), app.agents.ping_after)
-        {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        app.ping_waiting_topics(&bot, Utc::now()).await;
+    }
+}
+
+impl Telegram {
+    /// One round of [`ping_loop`]: pings the topic of each buyer who has
+    /// waited for an agent longer than `agents.ping_after_minutes` at `now`,
+    /// once per handoff. Returns how many topics were pinged.
+    pub async fn ping_waiting_topics<R: BotApi>(&self, bot: &R, now: DateTime<Utc>) -> usize {
+        let Some(group) = self.agents.group else {
+            return 0;
+        };
+        let waiting = match self.engine.waiting_for_agents(now, self.agents.ping_after) {
             Ok(w) => w,
             Err(e) => {
                 tracing::warn!(error = %e, "scanning for waiting buyers failed");
-                continue;
+                return 0;
             }
         };
+        let mut pinged = 0;
         for session in waiting {
             let Some(thread) = session
                 .agent_thread
@@ -279,19 +300,21 @@ pub async fn ping_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
             else {
                 continue;
             };
-            let text = app.engine.text(app.agents.lang, "handoff-ping");
+            let text = self.engine.text(self.agents.lang, "handoff-ping");
             match bot
                 .send_message(group, text)
                 .message_thread_id(ThreadId(MessageId(thread)))
                 .await
             {
                 Ok(_) => {
-                    if let Err(e) = app.engine.mark_pinged(&session.user, Utc::now()).await {
+                    pinged += 1;
+                    if let Err(e) = self.engine.mark_pinged(&session.user, now).await {
                         tracing::warn!(error = %e, "recording a ping failed");
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "pinging a topic failed"),
             }
         }
+        pinged
     }
 }

@@ -2,8 +2,8 @@
 //! to the support group, driven by a once-a-minute scheduler tick.
 
 use super::{BotApi, Telegram, buyer_chat};
-use crate::reminders::{Channel, Deliver, Reminder};
-use chrono::Utc;
+use crate::reminders::{Channel, Deliver, Reminder, RemindersError};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,7 +36,11 @@ impl<R: BotApi> Deliver for Delivery<R> {
                     .map_err(|e| e.to_string())
             }
             Channel::Call => {
-                let task = engine.call_task(&reminder.order);
+                let task = format!(
+                    "{}\n{}",
+                    engine.call_task(&reminder.order),
+                    engine.order_text(self.app.agents.lang, &reminder.order, "call-record")
+                );
                 match self.app.agents.group() {
                     Some(group) => self
                         .bot
@@ -45,7 +49,7 @@ impl<R: BotApi> Deliver for Delivery<R> {
                         .map(|_| ())
                         .map_err(|e| e.to_string()),
                     None => {
-                        tracing::warn!(order = %reminder.order.id, "call task with no support group: see `paynudge plan`");
+                        tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
                         Ok(())
                     }
                 }
@@ -54,25 +58,40 @@ impl<R: BotApi> Deliver for Delivery<R> {
     }
 }
 
-/// Runs the reminder scheduler once a minute, when the shop has orders.
+/// Runs the reminder scheduler once a minute.
 pub async fn tick_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
-    let Some(orders) = app.engine.orders().cloned() else {
+    if app.engine.orders().is_none() {
         return;
-    };
-    let delivery = Delivery {
-        app: app.clone(),
-        bot,
-    };
+    }
     loop {
         tokio::time::sleep(Duration::from_secs(60)).await;
-        let engine = app.engine.clone();
-        let state = move |order: &crate::orders::Order| engine.buyer_state(order);
-        match orders.tick(Utc::now(), &state, &delivery).await {
+        match app.send_due_reminders(&bot, Utc::now()).await {
             Ok(sent) if !sent.is_empty() => {
                 tracing::info!(count = sent.len(), "payment reminders sent")
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "reminder tick failed; it is retried next minute"),
         }
+    }
+}
+
+impl Telegram {
+    /// One scheduler tick at `now`: reminder messages to buyers, call tasks
+    /// to the support group. Returns what was sent.
+    pub async fn send_due_reminders<R: BotApi>(
+        self: &Arc<Self>,
+        bot: &R,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Reminder>, RemindersError> {
+        let Some(orders) = self.engine.orders() else {
+            return Ok(Vec::new());
+        };
+        let delivery = Delivery {
+            app: self.clone(),
+            bot: bot.clone(),
+        };
+        let engine = &self.engine;
+        let state = |order: &crate::orders::Order| engine.buyer_state(order);
+        orders.tick(now, &state, &delivery).await
     }
 }
