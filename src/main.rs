@@ -53,6 +53,10 @@ enum Command {
         /// Address the webhook server listens on, e.g. 127.0.0.1:8443.
         #[arg(long, value_name = "ADDR", requires = "webhook")]
         listen: Option<std::net::SocketAddr>,
+        /// Also serve POST /events for the shop's backend here (the database
+        /// belongs to one process, so the bot takes order events itself).
+        #[arg(long, value_name = "ADDR")]
+        orders_listen: Option<std::net::SocketAddr>,
     },
     /// Print the deep link that binds a buyer's chat to an order.
     Link {
@@ -211,22 +215,13 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Orders {
             command: OrdersCommand::Serve { listen, common },
         } => {
-            let token = std::env::var("PAYNUDGE_ORDERS_TOKEN").ok().filter(|t| t.len() >= 16).ok_or_else(|| {
-                Error::Setup("PAYNUDGE_ORDERS_TOKEN is not set (or shorter than 16 characters)\nhint: export a long random token; the shop's backend sends it as `Authorization: Bearer ...`".into())
-            })?;
+            let token = orders_token()?;
             let engine = open_engine(&common)?;
-            let router =
-                paynudge::channels::orders_http::router(token, orders_of(&engine)?.clone());
+            let orders = orders_of(&engine)?.clone();
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(async {
-                let listener = tokio::net::TcpListener::bind(listen)
-                    .await
-                    .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
-                eprintln!("paynudge: order events on http://{listen}/events");
-                axum::serve(listener, router).await.map_err(Error::Console)
-            })
+            rt.block_on(async { serve_orders(listen, token, orders).await?.await })
         }
         Command::Reminders {
             command: RemindersCommand::Plan { now, common },
@@ -340,7 +335,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             common,
             webhook,
             listen,
+            orders_listen,
         } => {
+            let token = orders_listen.map(|_| orders_token()).transpose()?;
             let engine = Arc::new(open_engine(&common)?);
             let mode = match (webhook, listen) {
                 (Some(url), Some(listen)) => {
@@ -358,6 +355,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                 .build()?;
             rt.block_on(async {
                 let bot = telegram::bot_from_env()?;
+                if let (Some(listen), Some(token)) = (orders_listen, token) {
+                    let server = serve_orders(listen, token, orders_of(&engine)?.clone()).await?;
+                    tokio::spawn(async move {
+                        if let Err(e) = server.await {
+                            tracing::error!(error = %e, "the orders endpoint stopped");
+                        }
+                    });
+                }
                 Telegram::new(engine).run(bot, mode).await
             })
         }
@@ -460,6 +465,27 @@ fn classify(json: bool) -> Result<(), Error> {
             writeln!(out, "{}\t{:.3}\t{}", p.intent, p.confidence, lang)?;
         }
     }
+}
+
+fn orders_token() -> Result<String, Error> {
+    std::env::var("PAYNUDGE_ORDERS_TOKEN").ok().filter(|t| t.len() >= 16).ok_or_else(|| {
+        Error::Setup("PAYNUDGE_ORDERS_TOKEN is not set (or shorter than 16 characters)\nhint: export a long random token; the shop's backend sends it as `Authorization: Bearer ...`".into())
+    })
+}
+
+/// Binds the orders endpoint (failing at once if the address is taken) and
+/// returns the server to run.
+async fn serve_orders(
+    listen: std::net::SocketAddr,
+    token: String,
+    orders: Arc<Reminders>,
+) -> Result<impl std::future::Future<Output = Result<(), Error>>, Error> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
+    eprintln!("paynudge: order events on http://{listen}/events");
+    let router = paynudge::channels::orders_http::router(token, orders);
+    Ok(async move { axum::serve(listener, router).await.map_err(Error::Console) })
 }
 
 fn default_db_dir() -> PathBuf {

@@ -578,3 +578,67 @@ async fn a_topic_nobody_answers_is_pinged_once() {
     assert_eq!(ping(now + chrono::Duration::hours(2)).await, 0, "once");
     running.stop().await;
 }
+
+/// `paynudge telegram --orders-listen`: one process owns the database, so the
+/// bot itself takes the shop's order events while it talks to buyers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_process_takes_order_events_too() {
+    let fake = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().to_str().unwrap().to_string();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let orders_token = "orders token for the test, long enough";
+    let mut bot = std::process::Command::new(env!("CARGO_BIN_EXE_paynudge"))
+        .args([
+            "telegram",
+            "--db",
+            &db,
+            "--orders-listen",
+            &addr.to_string(),
+        ])
+        .env_remove("PAYNUDGE_CONFIG")
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", &fake.url)
+        .env("PAYNUDGE_ORDERS_TOKEN", orders_token)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let event = json!({"event": "created", "order_id": "P-1", "buyer": "tg:5005",
+        "items": [{"name": "Wool scarf"}], "amount": 99, "at": 1_763_344_200})
+    .to_string();
+    let auth = [format!("Authorization: Bearer {orders_token}")];
+    let mut response = (0, String::new());
+    for _ in 0..200 {
+        response = common::http_post(addr, "/events", &auth, &event).await;
+        if response.0 != 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(response.0, 200, "{response:?}");
+    assert!(response.1.contains("\"accepted\":1"), "{response:?}");
+    // The same process answers buyers.
+    fake.private_text(5005, "hello");
+    fake.wait_sent(5005, 1).await;
+    bot.kill().unwrap();
+    bot.wait().unwrap();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_paynudge"))
+        .args([
+            "reminders",
+            "plan",
+            "--db",
+            &db,
+            "--now",
+            "2025-11-17T10:00:00+08:00",
+        ])
+        .env_remove("PAYNUDGE_CONFIG")
+        .output()
+        .unwrap();
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(plan.starts_with("P-1 "), "{plan}");
+}

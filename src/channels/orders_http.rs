@@ -64,10 +64,18 @@ async fn events(
             }
         }
     }
-    let stored = api
-        .reminders
-        .ingest_batch(&parsed, chrono::Utc::now())
-        .and_then(|_| api.reminders.flush());
+    let accepted = parsed.len();
+    // Storing waits for the disk: off the async threads, which the Telegram
+    // bot may share.
+    let reminders = api.reminders.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        reminders
+            .ingest_batch(&parsed, chrono::Utc::now())
+            .and_then(|_| reminders.flush())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
     if let Err(e) = stored {
         tracing::error!(error = %e, "storing order events failed");
         return (
@@ -75,5 +83,5 @@ async fn events(
             Json(json!({"error": "storage failed; retry"})),
         );
     }
-    (StatusCode::OK, Json(json!({"accepted": parsed.len()})))
+    (StatusCode::OK, Json(json!({"accepted": accepted})))
 }
