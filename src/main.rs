@@ -216,12 +216,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             command: OrdersCommand::Serve { listen, common },
         } => {
             let token = orders_token()?;
-            let engine = open_engine(&common)?;
-            let orders = orders_of(&engine)?.clone();
+            let engine = Arc::new(open_engine(&common)?);
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(async { serve_orders(listen, token, orders).await?.await })
+            rt.block_on(async { serve_orders(listen, token, engine).await?.await })
         }
         Command::Reminders {
             command: RemindersCommand::Plan { now, common },
@@ -310,17 +309,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let since = since
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map_or(0, |t| t.and_utc().timestamp());
-            let blocker = |order: &paynudge::orders::Order| {
-                let user = engine.order_owner(order)?;
-                let session = engine.session(&user).ok()??;
-                session
-                    .intents_seen
-                    .iter()
-                    .rev()
-                    .find(|i| i.is_payment_intent())
-                    .map(|i| i.to_string())
-            };
-            let report = orders_of(&engine)?.report(since, &blocker);
+            let report = engine.report(since)?;
             if json {
                 println!(
                     "{}",
@@ -356,7 +345,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             rt.block_on(async {
                 let bot = telegram::bot_from_env()?;
                 if let (Some(listen), Some(token)) = (orders_listen, token) {
-                    let server = serve_orders(listen, token, orders_of(&engine)?.clone()).await?;
+                    let server = serve_orders(listen, token, engine.clone()).await?;
                     tokio::spawn(async move {
                         if let Err(e) = server.await {
                             tracing::error!(error = %e, "the orders endpoint stopped");
@@ -478,13 +467,13 @@ fn orders_token() -> Result<String, Error> {
 async fn serve_orders(
     listen: std::net::SocketAddr,
     token: String,
-    orders: Arc<Reminders>,
+    engine: Arc<Engine>,
 ) -> Result<impl std::future::Future<Output = Result<(), Error>>, Error> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
     eprintln!("paynudge: order events on http://{listen}/events");
-    let router = paynudge::channels::orders_http::router(token, orders);
+    let router = paynudge::channels::orders_http::router(token, engine);
     Ok(async move { axum::serve(listener, router).await.map_err(Error::Console) })
 }
 

@@ -15,16 +15,18 @@ async fn post(addr: std::net::SocketAddr, token: Option<&str>, body: &str) -> (u
         .map(|t| format!("Authorization: Bearer {t}"))
         .into_iter()
         .collect();
-    common::http_post(addr, "/events", &headers, body).await
+    common::http("POST", addr, "/events", &headers, body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
-    let reminders = Arc::new(Reminders::open(&db, &RemindersConfig::default()).unwrap());
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let engine =
+        common::engine_with(Arc::new(store), Config::default()).with_orders(reminders.clone());
     let token = "a-long-shop-backend-token";
-    let router = paynudge::channels::orders_http::router(token.into(), reminders.clone());
+    let router = paynudge::channels::orders_http::router(token.into(), Arc::new(engine));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -54,6 +56,22 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     assert_eq!(status, 200, "{body}");
     assert!(reminders.order("E-1").unwrap().is_some());
     assert_eq!(post(addr, Some(token), "{not json").await.0, 400);
+
+    // The report, live, for the shop only.
+    let auth = [format!("Authorization: Bearer {token}")];
+    let get = |path: &'static str, headers: Vec<String>| async move {
+        common::http("GET", addr, path, &headers, "").await
+    };
+    assert_eq!(get("/report", Vec::new()).await.0, 401);
+    let (status, body) = get("/report", auth.to_vec()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"orders\":1"), "{body}");
+    let (status, body) = get("/report?since=2099-01-01", auth.to_vec()).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"orders\":0"), "{body}");
+    let (status, body) = get("/report?since=yesterday", auth.to_vec()).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("since"), "{body}");
 }
 
 #[test]

@@ -401,7 +401,7 @@ async fn post(addr: std::net::SocketAddr, path: &str, secret: Option<&str>, body
         .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}"))
         .into_iter()
         .collect();
-    common::http_post(addr, path, &headers, body).await.0
+    common::http("POST", addr, path, &headers, body).await.0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -613,7 +613,7 @@ async fn the_bot_process_takes_order_events_too() {
     let auth = [format!("Authorization: Bearer {orders_token}")];
     let mut response = (0, String::new());
     for _ in 0..200 {
-        response = common::http_post(addr, "/events", &auth, &event).await;
+        response = common::http("POST", addr, "/events", &auth, &event).await;
         if response.0 != 0 {
             break;
         }

@@ -1,48 +1,102 @@
-//! The orders endpoint: the shop's backend posts order events here.
+//! The orders endpoint: the shop's backend posts order events here, and can
+//! read the conversion report while the bot runs.
 //!
-//! `POST /events` with `Authorization: Bearer <token>` (compared in constant
-//! time) and a JSON event or a JSON array of events. A malformed event is
-//! rejected with 400 naming the event and the field, and nothing of the
-//! request is written.
+//! Both routes need `Authorization: Bearer <token>` (compared in constant
+//! time).
+//! - `POST /events`: a JSON event or a JSON array of events. A malformed
+//!   event is rejected with 400 naming the event and the field. A request is
+//!   stored in one transaction: all of its events or, on any failure, none.
+//! - `GET /report[?since=YYYY-MM-DD]`: `paynudge report --json`.
 
+use crate::Engine;
 use crate::orders::Event;
-use crate::reminders::Reminders;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 struct Api {
     token: String,
-    reminders: Arc<Reminders>,
+    engine: Arc<Engine>,
 }
+
+type Answer = (StatusCode, Json<Value>);
 
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn router(token: String, reminders: Arc<Reminders>) -> Router {
+pub fn router(token: String, engine: Arc<Engine>) -> Router {
     Router::new()
         .route("/events", post(events))
-        .with_state(Arc::new(Api { token, reminders }))
+        .route("/report", get(report))
+        .with_state(Arc::new(Api { token, engine }))
+}
+
+/// `Err` with the answer to send when the request is not the shop's.
+fn authorize(api: &Api, headers: &HeaderMap) -> Result<(), Answer> {
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if given.is_some_and(|t| same(t.as_bytes(), api.token.as_bytes())) {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "missing or wrong bearer token"})),
+        ))
+    }
+}
+
+fn unavailable() -> Answer {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"error": "storage failed; retry"})),
+    )
+}
+
+async fn report(
+    State(api): State<Arc<Api>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Answer {
+    if let Err(answer) = authorize(&api, &headers) {
+        return answer;
+    }
+    let since = match query.get("since").map(|d| d.parse::<chrono::NaiveDate>()) {
+        None => 0,
+        Some(Ok(date)) => date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+        Some(Err(_)) => {
+            let error = json!({"error": "since: use YYYY-MM-DD", "field": "since"});
+            return (StatusCode::BAD_REQUEST, Json(error));
+        }
+    };
+    // A pass over every order: off the async threads.
+    let engine = api.engine.clone();
+    let report =
+        tokio::task::spawn_blocking(move || engine.report(since).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+    match report {
+        Ok(report) => (StatusCode::OK, Json(json!(report))),
+        Err(e) => {
+            tracing::error!(error = %e, "the report failed");
+            unavailable()
+        }
+    }
 }
 
 async fn events(
     State(api): State<Arc<Api>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> (StatusCode, Json<Value>) {
-    let given = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if !given.is_some_and(|t| same(t.as_bytes(), api.token.as_bytes())) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"error": "missing or wrong bearer token"})),
-        );
+) -> Answer {
+    if let Err(answer) = authorize(&api, &headers) {
+        return answer;
     }
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
         return (
@@ -64,10 +118,12 @@ async fn events(
             }
         }
     }
+    let Some(reminders) = api.engine.orders().cloned() else {
+        return unavailable();
+    };
     let accepted = parsed.len();
     // Storing waits for the disk: off the async threads, which the Telegram
     // bot may share.
-    let reminders = api.reminders.clone();
     let stored = tokio::task::spawn_blocking(move || {
         reminders
             .ingest_batch(&parsed, chrono::Utc::now())
@@ -78,10 +134,7 @@ async fn events(
     .unwrap_or_else(|e| Err(e.to_string()));
     if let Err(e) = stored {
         tracing::error!(error = %e, "storing order events failed");
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"error": "storage failed; retry"})),
-        );
+        return unavailable();
     }
     (StatusCode::OK, Json(json!({"accepted": accepted})))
 }

@@ -368,6 +368,25 @@ impl Engine {
         })
     }
 
+    /// `paynudge report` over orders created at or after `since` (Unix
+    /// seconds), with the blocker each buyer last named in chat.
+    pub fn report(&self, since: i64) -> Result<crate::reminders::Report, Error> {
+        let orders = self
+            .orders
+            .as_ref()
+            .ok_or_else(|| Error::Setup("no order storage".into()))?;
+        let blocker = |order: &Order| {
+            let session = self.store.load(&self.order_owner(order)?).ok()??;
+            session
+                .intents_seen
+                .iter()
+                .rev()
+                .find(|i| i.is_payment_intent())
+                .map(|i| i.to_string())
+        };
+        Ok(orders.report(since, &blocker))
+    }
+
     /// The call task for a large order: the order and the call script, in
     /// the buyer's language.
     pub fn call_task(&self, order: &crate::orders::Order) -> String {

@@ -57,9 +57,11 @@ pub fn say_at(engine: &Engine, user: &UserId, text: &str, now: DateTime<Utc>) ->
         .expect("turn")
 }
 
-/// POSTs `body` (JSON) to `http://{addr}{path}` with extra header lines and
-/// returns the status code (0 when nothing listens yet) and the raw response.
-pub async fn http_post(
+/// Sends `method` with `body` (JSON) to `http://{addr}{path}` with extra
+/// header lines and returns the status code (0 when nothing listens yet) and
+/// the raw response.
+pub async fn http(
+    method: &str,
     addr: std::net::SocketAddr,
     path: &str,
     headers: &[String],
@@ -71,7 +73,7 @@ pub async fn http_post(
     };
     let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
     let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
