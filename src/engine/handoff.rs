@@ -354,17 +354,17 @@ impl Engine {
         let [order_id, outcome] = words[..] else {
             return Ok(self.text(lang, "agent-outcome-usage"));
         };
-        let outcome = outcome.to_ascii_lowercase();
-        if !crate::reminders::CALL_OUTCOMES.contains(&outcome.as_str()) {
-            return Ok(self.text(lang, "agent-outcome-usage"));
-        }
         let recorded = match &self.orders {
-            Some(orders) => orders.record_call(order_id, &outcome)?,
-            None => None,
+            Some(orders) => orders.record_call(order_id, &outcome.to_ascii_lowercase()),
+            None => Ok(None),
         };
         Ok(match recorded {
-            Some(order) => self.order_text(lang, &order, "agent-outcome-saved"),
-            None => self.text(lang, "agent-outcome-unknown-order"),
+            Ok(Some(order)) => self.order_text(lang, &order, "agent-outcome-saved"),
+            Ok(None) => self.text(lang, "agent-outcome-unknown-order"),
+            Err(crate::reminders::RemindersError::Outcome(_)) => {
+                self.text(lang, "agent-outcome-usage")
+            }
+            Err(e) => return Err(e.into()),
         })
     }
 
