@@ -156,6 +156,26 @@ pub struct Shop {
     pub friend_pay_hours: u32,
     pub bank_hotline_en: String,
     pub bank_hotline_zh: String,
+    /// The language of a buyer whose language nothing else tells (a first
+    /// message that is just an order number, a reminder to a buyer who never
+    /// wrote): a Chinese shop greets in Chinese.
+    pub default_lang: crate::lang::Lang,
+    /// Whether buyers can choose cash on delivery (货到付款).
+    pub cash_on_delivery: bool,
+    /// Paid orders ship within this many hours.
+    pub ship_within_hours: u32,
+    /// Orders paid before this local time ("HH:MM") ship the same day; empty: no promise.
+    pub same_day_cutoff: String,
+    /// Days a refund takes once the return arrives.
+    pub refund_days: u32,
+    /// Minutes a payment usually takes to show on the order.
+    pub payment_sync_minutes: u32,
+    /// A gift for buyers who go ahead, in each language; empty: the bot
+    /// never mentions a gift.
+    pub gift_en: String,
+    pub gift_zh: String,
+    /// What "after work" (下班后) means when a buyer says they will pay then.
+    pub after_work: String,
 }
 
 impl Default for Shop {
@@ -171,6 +191,15 @@ impl Default for Shop {
             friend_pay_hours: 24,
             bank_hotline_en: "the service number on the back of your bank card".into(),
             bank_hotline_zh: "银行卡背面的客服电话".into(),
+            default_lang: crate::lang::Lang::default(),
+            cash_on_delivery: false,
+            ship_within_hours: 48,
+            same_day_cutoff: String::new(),
+            refund_days: 3,
+            payment_sync_minutes: 15,
+            gift_en: String::new(),
+            gift_zh: String::new(),
+            after_work: "18:30".into(),
         }
     }
 }
@@ -186,6 +215,9 @@ pub struct CustomerService {
     /// How long a person usually takes to answer during CS hours (told to
     /// buyers handed over).
     pub usual_reply_minutes: u32,
+    /// After this long waiting for a person with no agent, the buyer is told
+    /// and the bot helps again, while the request stays open for CS.
+    pub max_wait_minutes: u32,
 }
 
 impl Default for CustomerService {
@@ -195,6 +227,7 @@ impl Default for CustomerService {
             close: "23:00".into(),
             utc_offset_hours: 8,
             usual_reply_minutes: 5,
+            max_wait_minutes: 15,
         }
     }
 }
@@ -279,12 +312,23 @@ impl Config {
             line: None,
             message,
         };
-        for (field, value) in [("cs.open", &self.cs.open), ("cs.close", &self.cs.close)] {
+        for (field, value) in [
+            ("cs.open", &self.cs.open),
+            ("cs.close", &self.cs.close),
+            ("shop.after_work", &self.shop.after_work),
+        ] {
             if parse_hhmm(value).is_none() {
                 return Err(bad(format!(
                     "{field} = {value:?} is not a time; write it as \"HH:MM\""
                 )));
             }
+        }
+        if !self.shop.same_day_cutoff.is_empty() && parse_hhmm(&self.shop.same_day_cutoff).is_none()
+        {
+            return Err(bad(format!(
+                "shop.same_day_cutoff = {:?} is not a time; write it as \"HH:MM\", or leave it empty",
+                self.shop.same_day_cutoff
+            )));
         }
         if !(-12..=14).contains(&self.cs.utc_offset_hours) {
             return Err(bad("cs.utc_offset_hours must be between -12 and 14".into()));

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::intent::Intent;
 use crate::lang::Lang;
 use crate::locale::{LocaleFile, Locales};
+use crate::questions::Questions;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -33,6 +34,17 @@ pub const GLOBAL_VARS: &[&str] = &[
     "item",
     "amount",
     "closes_at",
+    "ship_hours",
+    "ship_cutoff",
+    "cod",
+    "refund_days",
+    "sync_minutes",
+    "free_shipping_gap",
+    "gift",
+    "stock_left",
+    "promotion_ends",
+    "lacking",
+    "pay_at",
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -87,6 +99,28 @@ pub const ENGINE_KEYS: &[&str] = &[
     "reminder-returns-b",
     "reminder-promotion_ending-a",
     "reminder-promotion_ending-b",
+    "same-as-above",
+    "same-topic",
+    "question-again",
+    "offer-human-unclear",
+    "offer-human-now",
+    "offer-human-short",
+    "frustrated-sorry",
+    "bot-honest",
+    "bot-honest-waiting",
+    "paid-thanks",
+    "opt-out",
+    "opt-out-closing",
+    "reminders-resumed",
+    "order-found",
+    "order-not-found",
+    "handoff-withdrawn",
+    "handoff-withdrawn-help",
+    "handoff-long-wait",
+    "handoff-ack-1",
+    "handoff-ack-2",
+    "handoff-ack-3",
+    "ack-idle",
 ];
 
 /// The call script for large orders, in the order an agent reads it.
@@ -101,25 +135,19 @@ pub const CALL_SCRIPT_KEYS: &[&str] = &[
 
 pub struct Content {
     pub flows: Flows,
+    pub questions: Questions,
     pub locales: Locales,
+}
+
+/// Which of the dialog folder's files a path is.
+fn is_file(path: &str, name: &str) -> bool {
+    path == name || path.ends_with(&format!("/{name}"))
 }
 
 impl Content {
     /// The dialogs and locales shipped inside the binary.
     pub fn builtin() -> Result<Content, Error> {
-        let (slots, dialogs): (Vec<_>, Vec<_>) = embedded::DIALOGS
-            .iter()
-            .partition(|(path, _)| path.ends_with("/slots.toml"));
-        let locales: Vec<(String, String)> = embedded::LOCALES
-            .iter()
-            .map(|(p, s)| (p.to_string(), s.to_string()))
-            .collect();
-        let slots = slots.first().map(|(p, s)| (p.to_string(), s.to_string()));
-        let dialogs: Vec<(String, String)> = dialogs
-            .iter()
-            .map(|(p, s)| (p.to_string(), s.to_string()))
-            .collect();
-        Content::assemble(slots, &dialogs, &locales)
+        Content::from_dirs(None, None)
     }
 
     /// A shop's own copies: `dialogs_dir` holds `slots.toml` and `<intent>.toml`,
@@ -146,18 +174,30 @@ impl Content {
                 .map(|(p, s)| (p.to_string(), s.to_string()))
                 .collect(),
         };
-        let (slots, dialogs): (Vec<_>, Vec<_>) = all_dialogs
-            .into_iter()
-            .partition(|(path, _)| path.ends_with("/slots.toml") || path == "slots.toml");
-        Content::assemble(slots.into_iter().next(), &dialogs, &locales)
+        let (mut slots, mut questions, mut dialogs) = (None, None, Vec::new());
+        for (path, source) in all_dialogs {
+            if is_file(&path, "slots.toml") {
+                slots = Some((path, source));
+            } else if is_file(&path, "questions.toml") {
+                questions = Some((path, source));
+            } else {
+                dialogs.push((path, source));
+            }
+        }
+        Content::assemble(slots, questions, &dialogs, &locales)
     }
 
     fn assemble(
         slots: Option<(String, String)>,
+        questions: Option<(String, String)>,
         dialogs: &[(String, String)],
         locales: &[(String, String)],
     ) -> Result<Content, Error> {
         let mut problems = Vec::new();
+        // A shop without a questions file answers no side questions.
+        let questions = questions
+            .map(|(path, source)| Questions::load(&path, &source, &mut problems))
+            .unwrap_or_default();
         let slots = match &slots {
             Some((path, source)) => dialog::load_slots(path, source, &mut problems),
             None => {
@@ -181,9 +221,13 @@ impl Content {
         }
         let (locales, locale_problems) = Locales::load_checked(&locale_files);
         problems.extend(locale_problems);
-        problems.extend(cross_check(&flows, &locales));
+        problems.extend(cross_check(&flows, &questions, &locales));
         if problems.is_empty() {
-            Ok(Content { flows, locales })
+            Ok(Content {
+                flows,
+                questions,
+                locales,
+            })
         } else {
             Err(Error::Content(format!(
                 "the dialogs and texts do not hold together:\n  {}",
@@ -195,9 +239,10 @@ impl Content {
 
 /// Every text the engine and the dialogs use exists, and uses only variables
 /// the engine sets.
-fn cross_check(flows: &Flows, locales: &Locales) -> Vec<String> {
+fn cross_check(flows: &Flows, questions: &Questions, locales: &Locales) -> Vec<String> {
     let mut problems = Vec::new();
     let mut needed: Vec<(String, String)> = flows.keys_used();
+    needed.extend(questions.keys_used());
     needed.extend(
         ENGINE_KEYS
             .iter()
@@ -208,7 +253,11 @@ fn cross_check(flows: &Flows, locales: &Locales) -> Vec<String> {
             .iter()
             .map(|i| (format!("intent-{i}"), "clarifying questions".to_string())),
     );
-    for slot in flows.slots.values().filter(|s| s.kind != SlotKind::Text) {
+    for slot in flows
+        .slots
+        .values()
+        .filter(|s| matches!(s.kind, SlotKind::Choice | SlotKind::YesNo))
+    {
         needed.extend(
             slot.values
                 .iter()

@@ -13,6 +13,11 @@ pub enum SlotKind {
     Choice,
     YesNo,
     Text,
+    /// A phone number found in the message (values: `no` for a refusal).
+    Phone,
+    /// When the buyer will pay, resolved in the shop's zone (values: `now`,
+    /// `later` for an answer with no time in it; else the local time).
+    Time,
 }
 
 #[derive(Debug)]
@@ -21,6 +26,9 @@ pub struct SlotDef {
     pub kind: SlotKind,
     pub from_message: bool,
     pub sticky: bool,
+    /// A value named in a clause that says the buyer lacks it ("没有支付宝")
+    /// is not this slot's value (the engine keeps it as lacking).
+    pub negatable: bool,
     /// Allowed values (`yes`/`no` for yes/no slots, empty for text slots).
     pub values: Vec<String>,
     /// One regex per value, in the order they are tried.
@@ -34,6 +42,15 @@ impl SlotDef {
             .iter()
             .find(|(_, re)| re.is_match(normalized))
             .map(|(value, _)| value.as_str())
+    }
+
+    /// Every value whose pattern matches, in the order they are tried.
+    pub fn find_all_in(&self, normalized: &str) -> Vec<&str> {
+        self.matchers
+            .iter()
+            .filter(|(_, re)| re.is_match(normalized))
+            .map(|(value, _)| value.as_str())
+            .collect()
     }
 }
 
@@ -90,6 +107,10 @@ pub struct Step {
     pub slot: Option<String>,
     pub options: Vec<String>,
     pub next: Next,
+    /// A sales pitch: made at most once a conversation ("if the buyer still
+    /// doesn't want to buy, don't pester him"). Once one was made, the
+    /// dialog goes here instead.
+    pub pitch: Option<Target>,
 }
 
 #[derive(Debug)]
@@ -153,6 +174,8 @@ struct SlotFile {
     #[serde(default)]
     sticky: bool,
     #[serde(default)]
+    negatable: bool,
+    #[serde(default)]
     values: Vec<String>,
     #[serde(default, rename = "match")]
     matchers: BTreeMap<String, Spanned<String>>,
@@ -177,6 +200,9 @@ struct StepFile {
     #[serde(default)]
     options: Vec<String>,
     next: Option<Spanned<NextFile>>,
+    #[serde(default)]
+    pitch: bool,
+    instead: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -235,16 +261,22 @@ pub fn load_slots(
             "choice" => SlotKind::Choice,
             "yes_no" => SlotKind::YesNo,
             "text" => SlotKind::Text,
+            "phone" => SlotKind::Phone,
+            "time" => SlotKind::Time,
             other => {
                 p.at(
                     f.kind.span().start,
-                    format!("slot `{name}`: unknown kind `{other}` (choice, yes_no or text)"),
+                    format!(
+                        "slot `{name}`: unknown kind `{other}` (choice, yes_no, text, phone or time)"
+                    ),
                 );
                 continue;
             }
         };
         let values = match kind {
             SlotKind::YesNo => vec!["yes".to_string(), "no".to_string()],
+            SlotKind::Phone => vec!["no".to_string()],
+            SlotKind::Time => vec!["now".to_string(), "later".to_string(), "at".to_string()],
             _ => f.values,
         };
         if kind == SlotKind::Choice && values.is_empty() {
@@ -286,6 +318,7 @@ pub fn load_slots(
                 kind,
                 from_message: f.from_message,
                 sticky: f.sticky,
+                negatable: f.negatable,
                 values,
                 matchers,
             },
@@ -427,9 +460,9 @@ fn load_dialog(
         }
         if let Some((name, Some(def))) = &slot {
             match def.kind {
-                SlotKind::Text if !s.options.is_empty() => p.at(
+                SlotKind::Text | SlotKind::Phone | SlotKind::Time if !s.options.is_empty() => p.at(
                     at,
-                    format!("step `{id}`: text slot `{name}` takes any answer; remove `options`"),
+                    format!("step `{id}`: slot `{name}` takes any answer; remove `options`"),
                 ),
                 SlotKind::Choice | SlotKind::YesNo if s.options.is_empty() => p.at(
                     at,
@@ -495,6 +528,24 @@ fn load_dialog(
                 }
             }
         };
+        let pitch = match (&s.pitch, &s.instead) {
+            (true, Some(instead)) => resolve(instead.get_ref(), &mut p, instead.span().start),
+            (true, None) => {
+                p.at(
+                    at,
+                    format!("step `{id}` is a pitch: say where to go `instead` once one was made"),
+                );
+                None
+            }
+            (false, Some(instead)) => {
+                p.at(
+                    instead.span().start,
+                    format!("step `{id}`: `instead` needs `pitch = true`"),
+                );
+                None
+            }
+            (false, None) => None,
+        };
         steps.push(Step {
             id: id.clone(),
             say: s.say.clone(),
@@ -502,6 +553,7 @@ fn load_dialog(
             slot: slot.map(|(name, _)| name),
             options: s.options.clone(),
             next,
+            pitch,
         });
     }
     let Some(start) = ids.iter().position(|id| *id == file.start.get_ref()) else {
@@ -528,7 +580,8 @@ fn check_graph(dialog: &Dialog, file: &DialogFile, p: &mut Problems) {
         if std::mem::replace(&mut reached[i], true) {
             continue;
         }
-        for t in dialog.steps[i].next.targets() {
+        let step = &dialog.steps[i];
+        for t in step.next.targets().into_iter().chain(&step.pitch) {
             if let Target::Step(j) = t {
                 stack.push(*j);
             }

@@ -102,13 +102,15 @@ pub fn detect(text: &str) -> Option<Lang> {
     let mut latin_words = 0usize;
     let mut word = String::new();
     let flush = |word: &mut String, latin_words: &mut usize| {
-        if !word.is_empty() {
+        // One letter says nothing ("A-10023"), except English's "I"; nor
+        // do neutral words.
+        if word.len() > 1 || word.as_str() == "I" || word.as_str() == "i" {
             let w = word.to_ascii_lowercase();
             if !NEUTRAL_WORDS.contains(&w.as_str()) {
                 *latin_words += 1;
             }
-            word.clear();
         }
+        word.clear();
     };
     for c in text.chars() {
         if is_han(c) {
@@ -152,6 +154,7 @@ mod tests {
         assert_eq!(detect("already paid 了 你们看下后台"), Some(Lang::Zh));
         assert_eq!(detect("余额不够 can I pay later"), Some(Lang::En));
         assert_eq!(detect("支付宝 otp 收不到"), Some(Lang::Zh));
+        assert_eq!(detect("A-10023"), None);
     }
 
     #[test]

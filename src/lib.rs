@@ -6,6 +6,7 @@
 //! - [`intent`]: the fixed intent labels.
 //! - [`nlu`]: normalisation, the lexicon and the statistical classifier.
 //! - [`dialog`]: dialog flows and slots, loaded from `dialogs/`.
+//! - [`questions`]: side questions answered from the shop's facts, from any dialog.
 //! - [`locale`]: the texts, from Fluent files in `locales/`.
 //! - [`content`]: dialogs and texts together, built in or the shop's own, cross-checked.
 //! - [`config`]: the shop's configuration file.
@@ -30,6 +31,7 @@ pub mod links;
 pub mod locale;
 pub mod nlu;
 pub mod orders;
+pub mod questions;
 pub mod reminders;
 pub mod session;
 pub mod store;

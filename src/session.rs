@@ -123,8 +123,25 @@ pub struct Session {
     pub agent_thread: Option<String>,
     /// The buyer blocked the bot: never message them until they write again.
     pub blocked: bool,
-    /// The buyer asked for no payment reminders (`/stop`).
+    /// The buyer asked for no payment reminders (`/stop`, or in words).
     pub reminders_stopped: bool,
+    /// Payment methods the buyer said they do not have ("没有支付宝"):
+    /// never offered or taught.
+    pub lacks: Vec<String>,
+    /// When the buyer said they will pay (Unix seconds): the reminder comes
+    /// then, a promise kept.
+    pub pay_at: Option<i64>,
+    /// A sales pitch was made in this conversation: never a second one.
+    pub pitched: bool,
+    /// The side question answered last turn (asked again: said differently).
+    pub last_question: Option<String>,
+    /// Fingerprint of the last reply, so the same block is never sent twice
+    /// in a row (0: none).
+    pub last_reply: u64,
+    /// Acknowledgements sent while waiting for a person (they vary).
+    pub acks: u8,
+    /// The buyer was told nobody is free yet; the bot helps meanwhile.
+    pub wait_told: bool,
     /// Unix seconds.
     pub created_at: i64,
     pub updated_at: i64,
@@ -161,6 +178,13 @@ impl Session {
             agent_thread: None,
             blocked: false,
             reminders_stopped: false,
+            lacks: Vec::new(),
+            pay_at: None,
+            pitched: false,
+            last_question: None,
+            last_reply: 0,
+            acks: 0,
+            wait_told: false,
             created_at: now,
             updated_at: now,
         }

@@ -245,13 +245,14 @@ async fn handoff_relay_note_and_done() {
             .iter()
             .all(|c| c["message_thread_id"] == json!(thread))
     );
+    // Waiting for a person is never silence: each text is acknowledged in
+    // a short line, never the same one twice in a row.
+    fake.wait_for("three texts to the buyer", |f| f.texts_to(5005).len() >= 3)
+        .await;
     let texts = fake.texts_to(5005);
-    assert_eq!(
-        texts.len(),
-        1,
-        "the bot is silent after the handoff message: {texts:?}"
-    );
+    assert_eq!(texts.len(), 3, "{texts:?}");
     assert!(texts[0].contains("人工客服"));
+    assert_ne!(texts[1], texts[2], "{texts:?}");
 
     // Agent -> buyer, verbatim.
     fake.group_text(

@@ -67,7 +67,13 @@ slow-network-bye = Okay! Give it another try in a few minutes, and tell me if it
 
 ## no_payment_method
 
-no-payment-method-intro = No problem at all, I'll walk you through it step by step.
+no-payment-method-intro = { $lacking ->
+    [none] No problem at all, I'll walk you through it step by step.
+   *[other] No { $lacking }? No problem: you don't need it. The easiest way is to have a friend or family member pay the order for you (friend pay){ $cod ->
+        [yes] , or choose cash on delivery at checkout
+       *[other] {""}
+    }. Or pay with a method you already have.
+}
 no-payment-method-ask-method = Which way would you like to pay?
 no-payment-method-setup = { $payment_method ->
     [alipay] 1) Download the Alipay app and sign up with your phone number. 2) Complete the real-name verification and add a bank card (Me → Bank cards → Add). 3) Back on your order, tap Pay now and choose Alipay.
@@ -111,7 +117,13 @@ combine-order-bye = Sure, no pressure! Take your time: your order stays open for
 
 ## hesitant
 
-hesitant-popular = Totally fair to think it over! This item has been really popular during the sale, so you clearly have a good eye. Just so you know, the sale price ends with the promotion and stock is limited.
+hesitant-popular = Totally fair to think it over, you clearly have a good eye!{ $stock_left ->
+    [none] {""}
+   *[other] {" "}Only { $stock_left } left in stock, and stock is held only once an order is paid.
+}{ $promotion_ends ->
+    [none] {""}
+   *[other] {" "}The sale price holds until { $promotion_ends }.
+}
 hesitant-safe = { $shipping_insurance ->
     [yes] And there's no risk: you can return it within { $return_days } days for no reason, and we've included shipping insurance, so return postage is covered.
    *[no] And there's little risk: you can return it within { $return_days } days for no reason, and you can buy shipping insurance yourself to cover return postage.
@@ -123,16 +135,14 @@ hesitant-bye = No pressure at all, take your time. Your order stays open for { $
 
 cancel-order-intro = No problem at all.
 cancel-order-ask-reason = May I ask why you'd rather not buy it? It helps us do better.
-cancel-order-answer = { $cancel_reason ->
-    [price] I understand. This is our sale price, which ends with the promotion, and if you do go ahead we'd be happy to add a small gift.
-    [changed_mind] { $shipping_insurance ->
-        [yes] That's fair. Just so you know, you could return it within { $return_days } days for no reason, and shipping insurance is included, so a return costs you nothing.
-       *[no] That's fair. Just so you know, you could return it within { $return_days } days for no reason, and you can buy shipping insurance to cover return postage.
-    }
-    [delivery_time] Paid orders ship first, so if you pay now we'll send it out right away and it reaches you as soon as possible.
-    [bought_elsewhere] No problem at all, glad you found what you needed!
-   *[other] Thanks for letting me know.
-}
+cancel-order-price = I understand, price matters.{ $promotion_ends ->
+    [none] {""}
+   *[other] {" "}This sale price holds until { $promotion_ends }.
+}{ $gift ->
+    [none] {""}
+   *[other] {" "}If you go ahead, we'll add { $gift } to your parcel.
+} And if it isn't right, you can return it within { $return_days } days, no reason needed.
+cancel-order-delivery = Paid orders ship within { $ship_hours } hours, and they go first, so it would reach you as soon as possible.
 cancel-order-ask-keep = Would you like to keep the order after all?
 cancel-order-keep = Thank you! As soon as your payment comes through we'll get it ready, and paid orders ship first.
 cancel-order-close = No problem, thanks for telling us. You can close it in My orders → the order → Cancel order, or simply leave it: it closes by itself after { $order_hold_hours } hours and nothing is charged. Hope to see you again!
@@ -150,7 +160,8 @@ wrong-item-reorder = Okay! Just place the new order and pay as usual. If you lea
 not-my-order-intro = Sorry for the confusion! Please open the order and check the item, amount, recipient and address. Maybe it rings a bell, for example something a family member ordered for you.
 not-my-order-ask-receiver = Or are you only receiving the parcel for someone else?
 not-my-order-relay = Thanks for letting us know! A few details on the order still need confirming with the buyer. Could you pass our message on to them, or share their contact with our customer service?
-not-my-order-ask-share = Would you like to share their contact with a person now? Our team is online { $cs_open }–{ $cs_close }.
+not-my-order-ask-contact = If you have their phone number, send it here and I'll pass it to our customer service team.
+not-my-order-contact-noted = Thank you! I've kept the number for our team, who will contact the buyer about the order. You don't need to do anything else.
 not-my-order-relay-bye = No problem. Please just let them know the order is waiting for payment; it stays open for { $order_hold_hours } hours.
 not-my-order-not-placed = If it rings a bell now, you can pay it as usual. If you really didn't place it, please change your account password to be safe. An unpaid order closes by itself after { $order_hold_hours } hours, and nothing is charged.
 not-my-order-ask-check = Would you like a person to look into it with you?
@@ -160,7 +171,15 @@ not-my-order-safe-bye = Okay. There's nothing else you need to do, and sorry for
 
 will-pay-thanks = Thank you so much! As soon as your payment comes through we'll get it ready. Paid orders ship first, so it'll be on its way quickly.
 will-pay-ask-when = When are you planning to pay?
-will-pay-noted = Noted, thanks! I'll send you a friendly reminder around then in case it slips your mind. Your order stays open for { $order_hold_hours } hours.
+will-pay-noted = Noted, thanks! I'll send you a friendly reminder at { $pay_at } in case it slips your mind. { $closes_at ->
+    [none] Your order stays open for { $order_hold_hours } hours.
+   *[other] Your order stays open until { $closes_at }.
+}
+will-pay-go = Go ahead! If anything gets in the way while paying, just tell me here and I'll help.
+will-pay-open = Sure, whenever suits you. { $closes_at ->
+    [none] Your order stays open for { $order_hold_hours } hours,
+   *[other] Your order stays open until { $closes_at },
+} and if anything gets in the way, just tell me.
 
 ## return_policy
 

@@ -59,6 +59,8 @@ opt-check-device = Certificate or U-key
 opt-check-biometric = Face or fingerprint
 opt-confirm-yes = Yes
 opt-confirm-no = No
+opt-receiver-yes = Yes, I only receive it
+opt-receiver-no = No
 
 ## Orders, links and delivery
 order-bound = Thanks! This chat is now linked to your order { $order_id }{ $item ->
@@ -133,3 +135,39 @@ call-forgot = 3a. If they don't remember: read back the order ({ $item }, { $amo
 call-receiver = 3b. If they only receive the parcel for someone: ask for the buyer's contact, some details need confirming with them.
 call-close = 4. Close: if they'll pay, "Let me know when it's paid and I'll ship it right away." If not, thank them, mention { $return_days }-day returns once, and don't insist. Record the outcome.
 call-record = Then record the result: /outcome { $order_id } will-pay | paid | not-interested | no-answer | wrong-number | other
+
+## Conversation repair (engine/repair.rs)
+same-as-above = That's still the way to go, as I said just above.
+same-topic = The steps above still apply.
+question-again = As I said:
+offer-human-unclear = Sorry, I still couldn't tell. Just tell me in your own words what's stopping the payment, or type /human for a person.
+offer-human-now = Would you like me to get a person from our team for you?
+offer-human-short = Would you like me to pass this to a person from our team?
+frustrated-sorry = I'm sorry, I'm clearly not getting it right.
+bot-honest = I'm { $shop_name }'s automatic assistant, not a person. I can help with most payment problems right here, and a person from our team is online { $cs_open }–{ $cs_close }.
+bot-honest-waiting = I'm the shop's automatic assistant. A person from our team will answer you here; I've kept your messages for them.
+paid-thanks = Thank you! The order switches to paid as soon as the payment comes through, usually within { $sync_minutes } minutes, and then we get it ready to ship. If it still shows unpaid after that, tell me here and we'll check it.
+opt-out = Okay, no more payment reminders from me. (Changed your mind? Send /remind to turn them back on.)
+opt-out-closing = If you'd rather not buy, there's nothing you need to do: an unpaid order closes by itself after { $order_hold_hours } hours and nothing is charged.
+reminders-resumed = Okay, payment reminders are back on.
+order-found = Found it: order { $order_id }, { $item }, { $amount }.
+order-not-found = I can't see that order number from here, but I can still help. What's stopping the payment?
+handoff-withdrawn = Okay, I've withdrawn your request for a person.
+handoff-withdrawn-help = I'm still here: tell me what's stopping the payment and I'll help.
+handoff-long-wait = Sorry, everyone on our team is still busy. Your request stays open and a person will answer here. Meanwhile I can help: tell me what's stopping the payment.
+handoff-ack-1 = Got it, I've passed that on. { $cs_now ->
+    [open] A person will answer here shortly.
+   *[closed] Our team is back at { $cs_open } and will answer here then.
+}
+handoff-ack-2 = Thanks, it's with our team now. { $cs_now ->
+    [open] They usually answer within { $cs_reply_minutes } minutes.
+   *[closed] They work { $cs_open }–{ $cs_close }.
+} Changed your mind? Just say "never mind".
+handoff-ack-3 = Noted for the person who will answer you. { $cs_now ->
+    [open] It won't be long.
+   *[closed] They'll reply once they're back at { $cs_open }.
+}
+cancel-order-close-again = Sure, there's nothing more to do: the unpaid order closes by itself after { $order_hold_hours } hours and nothing is charged. To close it now: My orders → the order → Cancel order.
+ack-idle = Okay! If anything gets in the way of paying, just tell me here.
+opt-sold_out-yes = Yes, it shows sold out
+opt-sold_out-no = No, it's still available

@@ -67,7 +67,13 @@ slow-network-bye = 好的亲~ 过几分钟再试一下，还是卡的话随时�
 
 ## no_payment_method
 
-no-payment-method-intro = 没关系的亲，我一步一步教您~
+no-payment-method-intro = { $lacking ->
+    [none] 没关系的亲，我一步一步教您~
+   *[other] 没有{ $lacking }也完全没关系哦~ 最省事的是请朋友或家人帮您代付{ $cod ->
+        [yes] ，也可以在结算页选择货到付款
+       *[other] {""}
+    }；或者用您手边已有的付款方式也可以。
+}
 no-payment-method-ask-method = 亲打算用哪种方式付款呢？
 no-payment-method-setup = { $payment_method ->
     [alipay] ① 下载支付宝 App，用手机号注册；② 完成实名认证并添加银行卡（我的 → 银行卡 → 添加）；③ 回到订单点「立即付款」，选择支付宝就好啦。
@@ -111,7 +117,13 @@ combine-order-bye = 好的亲，不着急慢慢挑~ 订单会为您保留{ $orde
 
 ## hesitant
 
-hesitant-popular = 亲多考虑一下完全理解哈~ 这款宝贝大促期间特别热销，亲的眼光真的很好呢！不过活动价只在活动期间有，库存也有限哦。
+hesitant-popular = 亲多考虑一下完全理解哈~ 亲的眼光真的很好呢！{ $stock_left ->
+    [none] {""}
+   *[other] 这款现在只剩{ $stock_left }件了，付款后才会为您锁定库存哦。
+}{ $promotion_ends ->
+    [none] {""}
+   *[other] 活动价到{ $promotion_ends }为止。
+}
 hesitant-safe = { $shipping_insurance ->
     [yes] 而且完全没有后顾之忧：支持{ $return_days }天无理由退换，我们还为您买了运费险，退货运费也不用您出哦。
    *[no] 而且风险很小：支持{ $return_days }天无理由退换，亲也可以自行购买运费险，退货运费就有保障啦。
@@ -123,16 +135,14 @@ hesitant-bye = 没关系的亲，不着急慢慢考虑~ 订单在{ $order_hold_h
 
 cancel-order-intro = 没关系的亲~
 cancel-order-ask-reason = 方便问一下是什么原因不想要了吗？我们也好改进哦。
-cancel-order-answer = { $cancel_reason ->
-    [price] 理解的亲~ 现在是活动价，活动结束就恢复原价了，亲如果确认购买，我们还会送您一份小礼品哦。
-    [changed_mind] { $shipping_insurance ->
-        [yes] 理解的~ 跟亲说一下，收到后{ $return_days }天内可以无理由退换，我们也为您买了运费险，退货不用花钱哦。
-       *[no] 理解的~ 跟亲说一下，收到后{ $return_days }天内可以无理由退换，也可以自行购买运费险，退货运费就有保障啦。
-    }
-    [delivery_time] 已付款的订单我们会优先发货，亲现在付款马上就给您安排发出，尽快送到您手上哦。
-    [bought_elsewhere] 没关系的亲，买到心仪的宝贝就好~
-   *[other] 好的，谢谢亲告诉我们~
-}
+cancel-order-price = 理解的亲~{ $promotion_ends ->
+    [none] {""}
+   *[other] 现在的活动价到{ $promotion_ends }为止。
+}{ $gift ->
+    [none] {""}
+   *[other] 亲如果确认购买，我们会随包裹送您{ $gift }。
+}而且收到后不合适，{ $return_days }天内可以无理由退换哦。
+cancel-order-delivery = 已付款的订单{ $ship_hours }小时内发货，而且优先发出，会尽快送到亲手上的。
 cancel-order-ask-keep = 那亲要不要先保留这个订单呢？
 cancel-order-keep = 谢谢亲！付款到账后我们马上为您安排，已付款的订单优先发货哦~
 cancel-order-close = 好的亲，理解的，谢谢您告诉我们~ 可以在「我的订单」里找到这笔订单点「取消订单」，或者不用管它，{ $order_hold_hours }小时后会自动关闭，不会扣款哦。期待下次再为您服务！
@@ -150,7 +160,8 @@ wrong-item-reorder = 好的亲~ 重新拍好后正常付款就行，拍错的那
 not-my-order-intro = 亲，给您添麻烦了~ 麻烦打开订单看一下宝贝、金额、收货人和地址，看看能不能想起来，比如是不是家人帮您拍的呢？
 not-my-order-ask-receiver = 还是说亲只是帮别人代收包裹呢？
 not-my-order-relay = 谢谢亲告知~ 订单里有些信息还需要和下单的本人确认一下，麻烦您把我们的消息转告TA，或者把TA的联系方式提供给我们客服可以吗？
-not-my-order-ask-share = 需要现在转人工客服，留一下TA的联系方式吗？客服在线时间是{ $cs_open }–{ $cs_close }。
+not-my-order-ask-contact = 方便的话，把TA的电话发给我，我转给客服同事跟TA确认哦。
+not-my-order-contact-noted = 谢谢亲！电话已经帮您记下转给客服同事了，客服会联系下单的本人确认订单，您这边不用再操作啦。
 not-my-order-relay-bye = 好的亲，麻烦转告TA这笔订单还在等待付款哦，订单会保留{ $order_hold_hours }小时。
 not-my-order-not-placed = 如果现在想起来了，正常付款就可以啦。如果确实不是您拍的，为了安全建议马上修改一下账户密码；未付款的订单{ $order_hold_hours }小时后会自动关闭，不会扣款的哦。
 not-my-order-ask-check = 需要帮您转人工客服一起核实一下吗？
@@ -160,7 +171,15 @@ not-my-order-safe-bye = 好的亲，其他都不需要您操作啦，打扰您�
 
 will-pay-thanks = 太感谢亲啦！付款到账后我们马上为您安排，已付款的订单优先发货，很快就能收到哦~
 will-pay-ask-when = 亲大概什么时候方便付款呢？
-will-pay-noted = 好的收到~ 到时候我会发个小提醒给您，以防忘记哈。订单会为您保留{ $order_hold_hours }小时哦。
+will-pay-noted = 好的收到~ 我会在{ $pay_at }给您发个小提醒，以防忘记哈。{ $closes_at ->
+    [none] 订单会为您保留{ $order_hold_hours }小时哦。
+   *[other] 订单会为您保留到{ $closes_at }哦。
+}
+will-pay-go = 好的亲，去付吧~ 付款时遇到任何问题，随时在这里告诉我，我来帮您。
+will-pay-open = 好的亲，您方便的时候付就行~ { $closes_at ->
+    [none] 订单会为您保留{ $order_hold_hours }小时，
+   *[other] 订单会为您保留到{ $closes_at }，
+}遇到问题随时找我哦。
 
 ## return_policy
 

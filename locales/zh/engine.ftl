@@ -58,6 +58,8 @@ opt-check-device = U盾/数字证书
 opt-check-biometric = 刷脸/指纹
 opt-confirm-yes = 是
 opt-confirm-no = 否
+opt-receiver-yes = 是的，只是代收
+opt-receiver-no = 不是
 
 ## 订单、链接与消息送达
 order-bound = 好的亲，这个对话已关联到您的订单 { $order_id }{ $item ->
@@ -132,3 +134,39 @@ call-forgot = 3a. 买家说不记得：“您拍的是{ $item }，金额{ $amoun
 call-receiver = 3b. 买家说只是帮忙收包裹：请对方提供本人的联系方式，订单里有些信息需要和他确认。
 call-close = 4. 促成：买家说马上付款，“您付好后联系我，我给您安排马上发出”；不想要了，感谢并提一次{ $return_days }天无理由退换，不要纠缠。记录结果。
 call-record = 打完后记录结果：/outcome { $order_id } will-pay（会付款）| paid（已付款）| not-interested（不要了）| no-answer（未接通）| wrong-number（号码错误）| other（其他）
+
+## 对话修复（engine/repair.rs）
+same-as-above = 还是按上面说的来就好哦~
+same-topic = 上面说的步骤依然适用哦。
+question-again = 就像刚才说的：
+offer-human-unclear = 抱歉亲，我还是没能看明白~ 您可以用自己的话说说是什么卡住了付款，或者发送 /human 转人工客服。
+offer-human-now = 需要我帮您转给人工客服吗？
+offer-human-short = 需要我帮您转给人工客服问一下吗？
+frustrated-sorry = 抱歉亲，是我没理解好，给您添麻烦了。
+bot-honest = 亲，我是{ $shop_name }的智能助手，不是真人哦。大部分付款问题我都能帮您解决，人工客服的在线时间是 { $cs_open }–{ $cs_close }。
+bot-honest-waiting = 亲，我是店铺的智能助手~ 人工客服会在这里回复您，您的消息我都帮您留好了。
+paid-thanks = 谢谢亲！付款到账后订单会自动变成已付款，一般{ $sync_minutes }分钟内就会更新，之后我们马上为您安排发货。如果过了这个时间还显示未付款，在这里告诉我，我们帮您查。
+opt-out = 好的亲，之后不会再给您发付款提醒了，不打扰您啦。（想恢复的话发送 /remind 就可以）
+opt-out-closing = 如果不想要了，您什么都不用做：未付款的订单{ $order_hold_hours }小时后会自动关闭，不会扣款哦。
+reminders-resumed = 好的，付款提醒已经为您恢复啦。
+order-found = 找到啦：订单 { $order_id }，{ $item }，{ $amount }。
+order-not-found = 亲，这个订单号我这边查不到，不过没关系，我也可以帮您~ 是什么卡住了付款呢？
+handoff-withdrawn = 好的亲，已经帮您取消转人工啦。
+handoff-withdrawn-help = 我还在哦，付款遇到什么问题告诉我，我来帮您~
+handoff-long-wait = 抱歉亲，客服同事还在忙，您的请求一直为您保留着，客服会在这里回复您。这期间我也可以先帮您：付款遇到什么问题了呢？
+handoff-ack-1 = 收到，已经帮您转达啦。{ $cs_now ->
+    [open] 客服马上就会在这里回复您。
+   *[closed] 客服{ $cs_open }上班后会在这里回复您。
+}
+handoff-ack-2 = 好的亲，消息已经给到客服同事了。{ $cs_now ->
+    [open] 一般{ $cs_reply_minutes }分钟内会回复您。
+   *[closed] 客服工作时间是 { $cs_open }–{ $cs_close }。
+}如果不需要了，说一声“不用了”就好。
+handoff-ack-3 = 记下啦，会转给接待您的客服~ { $cs_now ->
+    [open] 请稍等一下哦。
+   *[closed] 客服{ $cs_open }上班后会第一时间回复您。
+}
+cancel-order-close-again = 好的亲，不用再操作啦：未付款的订单{ $order_hold_hours }小时后会自动关闭，不会扣款。想现在就关闭的话：我的订单 → 这笔订单 → 取消订单。
+ack-idle = 好的亲~ 付款遇到任何问题，随时在这里告诉我哦。
+opt-sold_out-yes = 是的，显示没货了
+opt-sold_out-no = 没有，还能买

@@ -70,6 +70,7 @@ pub fn to_json(reply: &Reply) -> serde_json::Value {
         "replies": reply.replies,
         "options": reply.options.iter().map(|o| &o.label).collect::<Vec<_>>(),
         "handoff": reply.handoff,
+        "reminders": if reply.reminders_stopped { "stopped" } else { "on" },
     })
 }
 

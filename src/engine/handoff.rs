@@ -203,11 +203,30 @@ impl Engine {
         let label = |key: &str| self.text(lang, key);
         let none = label("card-none");
         let intents: Vec<&str> = session.intents_seen.iter().map(|i| i.label()).collect();
-        let slots: Vec<String> = session
+        let is_phone = |k: &str| {
+            self.content
+                .flows
+                .slots
+                .get(k)
+                .is_some_and(|s| s.kind == crate::dialog::SlotKind::Phone)
+        };
+        let mut slots: Vec<String> = session
             .slots
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| match is_phone(k) {
+                true => format!("{k}={}", mask_phone(v)),
+                false => format!("{k}={v}"),
+            })
             .collect();
+        if let Some(at) = session
+            .pay_at
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        {
+            slots.push(format!("pay_at={}", at.format("%Y-%m-%d %H:%M UTC")));
+        }
+        if !session.lacks.is_empty() {
+            slots.push(format!("lacks={}", session.lacks.join("/")));
+        }
         let order = session.order.clone().unwrap_or_else(|| none.clone());
         let list = |items: Vec<String>| {
             if items.is_empty() {
@@ -254,7 +273,7 @@ impl Engine {
 }
 
 /// What a session tells the reminder policy about its buyer.
-fn reminder_view(s: &Session) -> BuyerState {
+pub(super) fn reminder_view(s: &Session) -> BuyerState {
     BuyerState {
         stopped: s.reminders_stopped,
         blocked: s.blocked,
@@ -264,6 +283,7 @@ fn reminder_view(s: &Session) -> BuyerState {
             .iter()
             .any(|i| matches!(i, Intent::Hesitant | Intent::CancelOrder)),
         last_reminded: None,
+        pay_at: s.pay_at,
     }
 }
 
@@ -408,4 +428,15 @@ impl Engine {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// A phone number as lists show it: `138****8000`.
+pub fn mask_phone(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::intent::Intent;
 use crate::lang::{self, Lang};
 use crate::links::LinkSigner;
+use crate::nlu::lexicon::Signal;
 use crate::nlu::{Classifier, Prediction, normalize::normalize};
 use crate::orders::Order;
 use crate::reminders::Reminders;
@@ -23,6 +24,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 mod handoff;
+mod repair;
 pub use handoff::AgentCard;
 
 /// Messages longer than this are cut before anything else happens: nobody
@@ -64,6 +66,8 @@ pub struct Reply {
     /// Tag of the pending question, when `options` are offered: a channel
     /// sends it back with a tap so a tap on an old keyboard is recognised.
     pub question: Option<u64>,
+    /// The buyer asked for no payment reminders (`/stop`, or in words).
+    pub reminders_stopped: bool,
 }
 
 pub struct Engine {
@@ -101,6 +105,8 @@ struct Turn<'a> {
     options: Vec<(String, String)>,
     intent: Intent,
     confidence: f32,
+    /// The side question answered in the buyer's previous turn.
+    previous_question: Option<String>,
 }
 
 impl Turn<'_> {
@@ -178,7 +184,22 @@ impl Engine {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Reply, Error> {
-        let (reply, commit) = self.turn(user, text, now)?;
+        self.handle_hinted(user, text, None, now).await
+    }
+
+    /// [`Engine::handle`] with the language the channel knows the buyer
+    /// uses (Telegram's `language_code`): a new buyer's first reply is in it
+    /// when their words do not tell.
+    pub async fn handle_hinted(
+        &self,
+        user: &UserId,
+        text: &str,
+        hint: Option<Lang>,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, Error> {
+        let text = cut(text);
+        let (reply, commit) =
+            self.with_session_hinted(user, hint, now, |engine, t| engine.respond(t, text))?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
     }
@@ -223,11 +244,29 @@ impl Engine {
         now: DateTime<Utc>,
         act: impl FnOnce(&Engine, &mut Turn<'_>),
     ) -> Result<(Reply, Commit), Error> {
+        self.with_session_hinted(user, None, now, act)
+    }
+
+    /// A new buyer's session: in the hinted language, else the shop's.
+    fn new_session(&self, user: &UserId, hint: Option<Lang>, now: DateTime<Utc>) -> Session {
+        Session {
+            lang: hint.unwrap_or(self.config.shop.default_lang),
+            ..Session::new(user.clone(), now.timestamp())
+        }
+    }
+
+    fn with_session_hinted(
+        &self,
+        user: &UserId,
+        hint: Option<Lang>,
+        now: DateTime<Utc>,
+        act: impl FnOnce(&Engine, &mut Turn<'_>),
+    ) -> Result<(Reply, Commit), Error> {
         let _guard = self.lock_for(user);
-        let mut session = self
-            .store
-            .load(user)?
-            .unwrap_or_else(|| Session::new(user.clone(), now.timestamp()));
+        let mut session = match self.store.load(user)? {
+            Some(session) => session,
+            None => self.new_session(user, hint, now),
+        };
         self.expire_if_idle(&mut session, now);
         let order = self.bound_order(user, session.order.as_deref());
         let mut turn = Turn {
@@ -241,11 +280,52 @@ impl Engine {
             options: Vec::new(),
             intent: Intent::Unknown,
             confidence: 0.0,
+            previous_question: None,
         };
         turn.session.turns += 1;
+        let pay_at_before = turn.session.pay_at;
         act(self, &mut turn);
+        let mut lines = self.render_lines(&turn);
+        if turn.speaker == Speaker::Bot && !lines.is_empty() {
+            if fingerprint(&lines) == turn.session.last_reply {
+                // Never the same block twice in a row: a text's `-again`
+                // form where it has one, else a brief "as above" and what is
+                // pending.
+                let again = |line: &Line| match line {
+                    Line::Key(key) => {
+                        Some(format!("{key}-again")).filter(|again| self.content.locales.has(again))
+                    }
+                    Line::Verbatim(_) => None,
+                };
+                if turn.say.iter().any(|line| again(line).is_some()) {
+                    let said = std::mem::take(&mut turn.say);
+                    turn.say = said
+                        .into_iter()
+                        .map(|line| again(&line).map_or(line, Line::Key))
+                        .collect();
+                } else {
+                    turn.say = vec![Line::Key("same-as-above".into())];
+                    self.repeat_question(&mut turn);
+                }
+                lines = self.render_lines(&turn);
+            }
+            turn.session.last_reply = fingerprint(&lines);
+        }
         let speaker = turn.speaker;
-        let reply = self.finish(turn);
+        let promised = turn
+            .session
+            .pay_at
+            .filter(|_| turn.session.pay_at != pay_at_before);
+        let reply = self.finish(turn, lines);
+        if let (Some(_), Some(orders)) = (promised, &self.orders) {
+            // The buyer said when they will pay: their orders' reminders
+            // move to that time, written before the reply is sent.
+            let mut ids = orders.orders_of(user.as_str()).unwrap_or_default();
+            ids.extend(session.order.clone());
+            if let Err(e) = orders.reschedule_orders(&ids, &handoff::reminder_view(&session), now) {
+                tracing::error!(error = %e, "moving reminders to the buyer's pay time failed");
+            }
+        }
         if !reply.replies.is_empty() {
             let keep = self.config.session.transcript_turns;
             session.record(speaker, &reply.replies.join("\n"), now.timestamp(), keep);
@@ -262,12 +342,15 @@ impl Engine {
         shard.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A dialog left alone too long is forgotten; language and owner stay.
+    /// A dialog left alone too long is forgotten; language, owner and what
+    /// the buyer told about themselves (methods they lack, when they pay) stay.
     fn expire_if_idle(&self, session: &mut Session, now: DateTime<Utc>) {
         let idle = i64::from(self.config.session.idle_minutes) * 60;
         if session.updated_at > 0 && now.timestamp() - session.updated_at > idle {
             session.state = DialogState::Idle;
             session.misses = 0;
+            session.pitched = false;
+            session.last_question = None;
             self.clear_slots(session, false);
         }
     }
@@ -302,17 +385,19 @@ impl Engine {
         if let (false, Some(lang)) = (t.session.lang_pinned, detected) {
             t.session.lang = lang;
         }
-        if !t.session.with_bot() {
-            // A person owns the conversation: the bot stays silent.
-            return;
-        }
         let prediction = self.classifier.classify_normalized(&t.normalized, detected);
         t.intent = prediction.intent;
         t.confidence = prediction.confidence;
+        if self.before_dialog(t, &prediction) {
+            return;
+        }
         if prediction.intent == Intent::HumanAgent
             && (prediction.by_rule || self.confident(&prediction))
         {
             return self.hand_off(t);
+        }
+        if self.repair(t, &prediction, text) {
+            return;
         }
         match t.session.state.clone() {
             DialogState::Idle => self.fresh(t, &prediction),
@@ -340,12 +425,17 @@ impl Engine {
                 match words.next() {
                     Some(payload) => self.bind_order(t, payload),
                     None if t.session.with_bot() => t.say("welcome"),
+                    None if t.session.owner == Owner::WaitingForAgent => self.acknowledge(t),
                     None => {}
                 }
             }
             "stop" => {
                 t.session.reminders_stopped = true;
                 t.say("reminders-stopped");
+            }
+            "remind" => {
+                t.session.reminders_stopped = false;
+                t.say("reminders-resumed");
             }
             "help" => {
                 t.intent = Intent::Greeting;
@@ -414,6 +504,15 @@ impl Engine {
 
     /// A message outside any pending question.
     fn fresh(&self, t: &mut Turn<'_>, p: &Prediction) {
+        if self
+            .classifier
+            .lexicon()
+            .signals(Signal::BareAnswer, &t.normalized)
+        {
+            // Nothing was asked: "ok" / "不用了" is acknowledged, not a request.
+            t.say("ack-idle");
+            return;
+        }
         if self.confident(p) && p.intent != Intent::Unknown {
             return self.start(t, p.intent);
         }
@@ -454,20 +553,28 @@ impl Engine {
     fn ask(&self, t: &mut Turn<'_>, state: DialogState, question: &str) {
         t.say(question);
         t.session.asked_turn = t.session.turns;
-        t.options = self.pending_options(&state);
+        t.options = self.pending_options(&state, &t.session.lacks);
         t.session.state = state;
     }
 
     /// The quick replies the pending question offers, as (value, label key).
-    fn pending_options(&self, state: &DialogState) -> Vec<(String, String)> {
+    /// Never offers a payment method the buyer said they lack.
+    fn pending_options(&self, state: &DialogState, lacks: &[String]) -> Vec<(String, String)> {
         match state {
             DialogState::Idle => Vec::new(),
             DialogState::Asking { intent, step } => self
                 .step(*intent, step)
                 .and_then(|s| s.slot.as_ref().map(|slot| (s, slot)))
                 .map(|(s, slot)| {
+                    let negatable = self
+                        .content
+                        .flows
+                        .slots
+                        .get(slot)
+                        .is_some_and(|d| d.negatable);
                     s.options
                         .iter()
+                        .filter(|v| !(negatable && lacks.contains(v)))
                         .map(|v| (v.clone(), option_key(slot, v)))
                         .collect()
                 })
@@ -505,24 +612,32 @@ impl Engine {
             return self.fresh(t, p);
         };
         let state = t.session.state.clone();
-        let value = self.pick(t, text, &state).or_else(|| match slot.kind {
-            SlotKind::YesNo => self
-                .classifier
-                .lexicon()
-                .yes_no(&t.normalized)
-                .map(|yes| if yes { "yes" } else { "no" }.to_string())
-                .or_else(|| slot.find_in(&t.normalized).map(str::to_string)),
-            SlotKind::Choice => slot
-                .find_in(&t.normalized)
-                .filter(|v| step.options.iter().any(|o| o == v))
-                .map(str::to_string),
+        // A tap, or the slot's own words ("扣了", a phone number, "tonight
+        // at 8"), answers even a long message; a bare yes/no or free text
+        // only when the message is not about something else.
+        let strong = self
+            .pick(t, text, &state)
+            .or_else(|| self.slot_value(slot, t))
+            .filter(|v| slot.kind != SlotKind::Choice || step.options.contains(v));
+        let weak = || match slot.kind {
+            SlotKind::YesNo | SlotKind::Phone => {
+                let lexicon = self.classifier.lexicon();
+                let no = lexicon.signals(Signal::WillRetry, &t.normalized);
+                no.then_some(false)
+                    .or_else(|| lexicon.yes_no(&t.normalized))
+                    .map(|yes| if yes { "yes" } else { "no" }.to_string())
+                    .filter(|v| slot.values.contains(v))
+            }
             SlotKind::Text => Some(text.trim().chars().take(200).collect()),
-        });
-        let long = t.normalized.split_whitespace().count() > 4 || t.normalized.chars().count() > 12;
+            SlotKind::Time => Some("later".to_string()),
+            SlotKind::Choice => None,
+        };
         let other_topic = self.confident(p) && p.intent.is_payment_intent() && p.intent != intent;
-        if other_topic && (value.is_none() || long || slot.kind == SlotKind::Text) {
-            return self.start(t, p.intent);
-        }
+        let value = match strong {
+            Some(v) => Some(v),
+            None if other_topic && (self.moves_on(t, p) || slot.kind != SlotKind::YesNo) => None,
+            None => weak(),
+        };
         if let Some(value) = value {
             t.intent = intent;
             t.confidence = 1.0;
@@ -530,11 +645,31 @@ impl Engine {
             t.session.slots.insert(slot.name.clone(), value.clone());
             return self.follow(t, intent, step.next.route(Some(&value)));
         }
+        if self.confident(p) && p.intent == intent {
+            // The same topic again, in other words: the steps above still
+            // apply. Restarting the dialog would ask what was just answered.
+            t.intent = intent;
+            return self.miss(t, "same-topic");
+        }
         if self.confident(p) && p.intent != Intent::Unknown {
             return self.start(t, p.intent);
         }
+        self.miss(t, "reask");
+    }
+
+    /// The message is about a payment problem of its own, more than a short
+    /// answer ("ok, but now my code doesn't come"): a bare yes or no at its
+    /// start does not answer the pending question.
+    fn moves_on(&self, t: &Turn<'_>, p: &Prediction) -> bool {
+        let long = t.normalized.split_whitespace().count() > 4 || t.normalized.chars().count() > 12;
+        long && self.confident(p) && p.intent.is_payment_intent()
+    }
+
+    /// An answer the bot cannot place: the first time it says `first` and
+    /// asks again; the second time in a row it moves on and offers a person.
+    fn miss(&self, t: &mut Turn<'_>, first: &str) {
         if !self.missed(t) {
-            t.say("reask");
+            t.say(first);
             self.repeat_question(t);
         }
     }
@@ -556,19 +691,18 @@ impl Engine {
                 }
             }
             None if self.confident(p) && p.intent != Intent::Unknown => self.start(t, p.intent),
-            None => {
-                if !self.missed(t) {
-                    t.say("reask");
-                    self.repeat_question(t);
-                }
-            }
+            None => self.miss(t, "reask"),
         }
     }
 
     /// The buyer's answer to "shall I get you a person?".
     fn human_offered(&self, t: &mut Turn<'_>, p: &Prediction, text: &str) {
-        let answer = self
-            .pick(t, text, &DialogState::OfferingHuman)
+        let tapped = self.pick(t, text, &DialogState::OfferingHuman);
+        if tapped.is_none() && self.moves_on(t, p) {
+            // "好吧，那我问下付款的事，密码忘了": not a yes to a person.
+            return self.start(t, p.intent);
+        }
+        let answer = tapped
             .map(|v| v == "yes")
             .or_else(|| self.classifier.lexicon().yes_no(&t.normalized));
         match answer {
@@ -580,8 +714,10 @@ impl Engine {
             }
             None if self.confident(p) && p.intent != Intent::Unknown => self.start(t, p.intent),
             None => {
-                t.say("reask");
-                self.repeat_question(t);
+                // Asked twice already: do not ask a third time.
+                t.session.state = DialogState::Idle;
+                t.session.misses = 0;
+                t.say("offer-human-unclear");
             }
         }
     }
@@ -589,7 +725,7 @@ impl Engine {
     /// Which option of the pending question the buyer chose: its number, its
     /// value (what a tap sends), or its label in either language.
     fn pick(&self, t: &Turn<'_>, text: &str, state: &DialogState) -> Option<String> {
-        let options = self.pending_options(state);
+        let options = self.pending_options(state, &t.session.lacks);
         let trimmed = text.trim().trim_matches(|c: char| !c.is_alphanumeric());
         if let Ok(n) = trimmed.parse::<usize>() {
             return n
@@ -619,8 +755,8 @@ impl Engine {
         }
         self.clear_slots(t.session, true);
         for slot in self.content.flows.slots.values().filter(|s| s.from_message) {
-            if let Some(value) = slot.find_in(&t.normalized) {
-                t.session.slots.insert(slot.name.clone(), value.to_string());
+            if let Some(value) = self.slot_value(slot, t) {
+                t.session.slots.insert(slot.name.clone(), value);
             }
         }
         self.enter_dialog(t, intent);
@@ -654,6 +790,13 @@ impl Engine {
                 }
                 Target::Step(index) => {
                     let step = &dialog.steps[index];
+                    if let Some(instead) = &step.pitch {
+                        if t.session.pitched {
+                            target = instead.clone();
+                            continue;
+                        }
+                        t.session.pitched = true;
+                    }
                     t.say.extend(step.say.iter().map(|k| Line::Key(k.clone())));
                     let (Some(ask), Some(slot)) = (&step.ask, &step.slot) else {
                         target = step.next.route(None);
@@ -714,16 +857,8 @@ impl Engine {
         t.say("handoff-start");
     }
 
-    fn finish(&self, t: Turn<'_>) -> Reply {
+    fn finish(&self, t: Turn<'_>, replies: Vec<String>) -> Reply {
         let s = &*t.session;
-        let replies = t
-            .say
-            .iter()
-            .map(|line| match line {
-                Line::Key(key) => self.render(s, t.order.as_ref(), t.now, key),
-                Line::Verbatim(text) => text.clone(),
-            })
-            .collect();
         let options = t
             .options
             .iter()
@@ -733,7 +868,8 @@ impl Engine {
             })
             .collect();
         let state = match (&s.owner, &s.state) {
-            (Owner::WaitingForAgent | Owner::Agent { .. }, _) => "handoff".to_string(),
+            (Owner::WaitingForAgent, _) => "handoff/waiting".to_string(),
+            (Owner::Agent { .. }, _) => "handoff/agent".to_string(),
             (_, DialogState::Idle) => "idle".to_string(),
             (_, DialogState::Asking { intent, step }) => format!("{intent}/{step}"),
             (_, DialogState::Clarifying { .. }) => "clarify".to_string(),
@@ -750,7 +886,18 @@ impl Engine {
             handoff: !s.with_bot(),
             handoff_started: t.handoff_started,
             question: (!t.options.is_empty()).then_some(s.asked_turn),
+            reminders_stopped: s.reminders_stopped,
         }
+    }
+
+    fn render_lines(&self, t: &Turn<'_>) -> Vec<String> {
+        t.say
+            .iter()
+            .map(|line| match line {
+                Line::Key(key) => self.render(t.session, t.order.as_ref(), t.now, key),
+                Line::Verbatim(text) => text.clone(),
+            })
+            .collect()
     }
 
     fn render(
@@ -826,6 +973,47 @@ impl Engine {
                 t.with_timezone(&tz).format("%m-%d %H:%M").to_string()
             }),
         );
+        args.set("ship_hours", shop.ship_within_hours);
+        args.set("ship_cutoff", or_none(&shop.same_day_cutoff));
+        args.set("cod", if shop.cash_on_delivery { "yes" } else { "no" });
+        args.set("refund_days", shop.refund_days);
+        args.set("sync_minutes", shop.payment_sync_minutes);
+        let gift = match lang {
+            Lang::En => &shop.gift_en,
+            Lang::Zh => &shop.gift_zh,
+        };
+        args.set("gift", or_none(gift));
+        // How far the buyer's order is from free shipping: the number 0 once
+        // there (Fluent selects `[0]` only on a number).
+        match order.map(|o| (i64::from(shop.free_shipping_threshold) * 100 - o.amount_minor).max(0))
+        {
+            None => args.set("free_shipping_gap", "none"),
+            Some(0) => args.set("free_shipping_gap", 0),
+            Some(gap) => args.set(
+                "free_shipping_gap",
+                format!("{}.{:02}", gap / 100, gap % 100),
+            ),
+        }
+        args.set(
+            "stock_left",
+            order
+                .and_then(|o| o.stock_left)
+                .map_or_else(none, |n| n.to_string()),
+        );
+        let local = |t: i64| {
+            DateTime::from_timestamp(t, 0).map_or_else(none, |t| {
+                t.with_timezone(&tz).format("%m-%d %H:%M").to_string()
+            })
+        };
+        args.set(
+            "promotion_ends",
+            order
+                .and_then(|o| o.promotion_end)
+                .filter(|end| *end > now.timestamp())
+                .map_or_else(none, local),
+        );
+        args.set("pay_at", session.pay_at.map_or_else(none, local));
+        args.set("lacking", self.lacking(lang, session));
         for name in self.content.flows.slots.keys() {
             let value = session
                 .slots
@@ -852,6 +1040,23 @@ impl Engine {
             local >= open || local < close
         }
     }
+}
+
+/// A shop setting's text, or "none" when it is empty (texts select on it).
+fn or_none(value: &str) -> String {
+    if value.trim().is_empty() {
+        "none".to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// A fingerprint of a reply's lines (never 0, which stands for none), to
+/// tell a repeat without keeping the text.
+fn fingerprint(lines: &[String]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    lines.hash(&mut h);
+    h.finish().max(1)
 }
 
 /// The first `MAX_MESSAGE_BYTES` of `text`, cut at a character boundary.

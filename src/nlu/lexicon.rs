@@ -15,6 +15,7 @@ struct LexiconFile {
     rules: Vec<RuleFile>,
     lang_switch: BTreeMap<String, String>,
     answers: AnswersFile,
+    signals: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -31,6 +32,7 @@ struct NegationFile {
     clause_split: String,
     fine: String,
     problem: String,
+    lacks: String,
 }
 
 #[derive(Deserialize)]
@@ -49,10 +51,58 @@ pub struct Lexicon {
     pub clause_split: Regex,
     pub fine: Regex,
     pub problem: Regex,
+    /// A clause saying the buyer lacks what it names ("没有支付宝").
+    pub lacks: Regex,
     pub rules: Vec<(Intent, Regex)>,
     pub lang_switch: Vec<(Lang, Regex)>,
     /// Yes/no answers, in the order they are tried: sure-yes, no, yes.
     answers: [(bool, Regex); 3],
+    /// One regex per [`Signal`], in `Signal::ALL` order.
+    signals: Vec<Regex>,
+}
+
+/// Something a message says whatever the dialog state, next to its intent
+/// (never instead of one): the engine acts on it before the dialog does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Stop payment reminders, in words ("别再催了", "stop spamming me").
+    OptOut,
+    /// Taking back a request for a person ("算了不用了", "never mind").
+    NeverMind,
+    /// "Are you a bot?"
+    AsksIfBot,
+    /// Frustration with the bot itself ("垃圾", "are you even listening").
+    Frustrated,
+    /// The buyer has just paid ("付好了", "done, paid").
+    PaidNow,
+    /// "I'll try again": an offered alternative is declined for now.
+    WillRetry,
+    /// A bare "ok" / "嗯" / "no": an answer only to a question.
+    BareAnswer,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 7] = [
+        Signal::OptOut,
+        Signal::NeverMind,
+        Signal::AsksIfBot,
+        Signal::Frustrated,
+        Signal::PaidNow,
+        Signal::WillRetry,
+        Signal::BareAnswer,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Signal::OptOut => "opt_out",
+            Signal::NeverMind => "never_mind",
+            Signal::AsksIfBot => "asks_if_bot",
+            Signal::Frustrated => "frustrated",
+            Signal::PaidNow => "paid_now",
+            Signal::WillRetry => "will_retry",
+            Signal::BareAnswer => "bare_answer",
+        }
+    }
 }
 
 /// The form every data-file pattern is compiled in: case-insensitive, with
@@ -97,12 +147,29 @@ impl Lexicon {
                 ))
             })
             .collect::<Result<_, String>>()?;
+        let mut signals = Vec::new();
+        for signal in Signal::ALL {
+            let pattern = file
+                .signals
+                .get(signal.key())
+                .ok_or_else(|| format!("signals.{} is missing", signal.key()))?;
+            signals.push(compile(&format!("signals.{}", signal.key()), pattern)?);
+        }
+        if let Some(extra) = file
+            .signals
+            .keys()
+            .find(|k| !Signal::ALL.iter().any(|s| s.key() == k.as_str()))
+        {
+            return Err(format!("signals.{extra} is not a signal paynudge knows"));
+        }
         Ok(Lexicon {
+            signals,
             concept_names,
             concepts,
             clause_split: compile("negation.clause_split", &file.negation.clause_split)?,
             fine: compile("negation.fine", &file.negation.fine)?,
             problem: compile("negation.problem", &file.negation.problem)?,
+            lacks: compile("negation.lacks", &file.negation.lacks)?,
             rules,
             lang_switch,
             answers: [
@@ -141,6 +208,19 @@ impl Lexicon {
             .iter()
             .find(|(_, re)| re.is_match(normalized))
             .map(|(yes, _)| *yes)
+    }
+
+    /// Whether the concept called `name` occurs in the message.
+    pub fn has_concept(&self, name: &str, normalized: &str) -> bool {
+        self.concept_names
+            .iter()
+            .position(|n| n == name)
+            .is_some_and(|i| self.concepts[i].is_match(normalized))
+    }
+
+    /// Whether the message carries `signal`.
+    pub fn signals(&self, signal: Signal, normalized: &str) -> bool {
+        self.signals[signal as usize].is_match(normalized)
     }
 
     /// Calls `emit(concept_index, negated)` for every concept in every clause.

@@ -11,6 +11,7 @@ mod features;
 pub mod lexicon;
 mod model;
 pub mod normalize;
+pub mod when;
 
 use crate::intent::Intent;
 use crate::lang::{self, Lang};

@@ -98,6 +98,8 @@ pub enum Decision {
         strategy: Strategy,
         variant: u8,
         shifted: bool,
+        /// At the time the buyer said they would pay: a promise kept.
+        promised: bool,
     },
     Skip(Skip),
 }
@@ -121,6 +123,7 @@ impl Decision {
                 strategy,
                 variant,
                 shifted,
+                promised,
             } => {
                 write!(out, "reminder {number} at ")?;
                 write_local_minute(out, *at, tz)?;
@@ -134,7 +137,9 @@ impl Decision {
                     },
                     strategy.key(),
                     if *variant == 0 { "a" } else { "b" },
-                    if *shifted {
+                    if *promised {
+                        ", the time the buyer said they would pay"
+                    } else if *shifted {
                         ", window opens later on a day off"
                     } else {
                         ""
@@ -209,6 +214,8 @@ pub struct BuyerState {
     pub hesitated: bool,
     /// Unix seconds of the buyer's last reminder on any order.
     pub last_reminded: Option<i64>,
+    /// When the buyer said they would pay (Unix seconds).
+    pub pay_at: Option<i64>,
 }
 
 /// One reminder to deliver.
@@ -253,6 +260,8 @@ pub struct Reminders {
     outbox: sled::Tree,
     /// buyer -> Unix seconds of their last reminder.
     last_reminded: sled::Tree,
+    /// `buyer \0 order id`: a buyer's orders, to reschedule them together.
+    by_buyer: sled::Tree,
     db: sled::Db,
 }
 
@@ -367,6 +376,7 @@ impl Reminders {
             order_due: tree("orders_due_by_order")?,
             outbox: tree("reminders_outbox")?,
             last_reminded: tree("reminders_last")?,
+            by_buyer: tree("orders_by_buyer")?,
             db: db.clone(),
         })
     }
@@ -392,13 +402,17 @@ impl Reminders {
         events: &[Event],
         now: DateTime<Utc>,
     ) -> Result<Vec<Order>, RemindersError> {
-        (&self.orders, &self.due, &self.order_due)
-            .transaction(|(orders, due, order_due)| {
+        (&self.orders, &self.due, &self.order_due, &self.by_buyer)
+            .transaction(|(orders, due, order_due, by_buyer)| {
                 let mut applied = Vec::with_capacity(events.len());
                 for event in events {
                     // Reads see this batch's earlier writes.
                     let order = event.apply(stored(orders, &event.order_id)?);
                     orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                    if !order.buyer.is_empty() {
+                        let key = [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat();
+                        by_buyer.insert(key, &[])?;
+                    }
                     let decision = self.decide(&order, &BuyerState::default(), now);
                     schedule(due, order_due, &order.id, &decision)?;
                     applied.push(order);
@@ -437,6 +451,17 @@ impl Reminders {
         };
         if let Some(reason) = skip {
             return Decision::Skip(reason);
+        }
+        if let Some(at) = self.promised_at(order, buyer, now) {
+            return Decision::Remind {
+                at,
+                number: order.reminders.len() + 1,
+                channel: self.channel(order),
+                strategy: Strategy::FastDelivery,
+                variant: (fnv(&order.id) % 2) as u8,
+                shifted: false,
+                promised: true,
+            };
         }
         let created = DateTime::from_timestamp(order.created_at, 0).unwrap_or(now);
         let gap = Duration::hours(i64::from(c.min_gap_hours));
@@ -480,19 +505,83 @@ impl Reminders {
         } else {
             Strategy::FastDelivery
         };
-        let channel = if order.amount_minor >= c.call_threshold_minor() {
-            Channel::Call
-        } else {
-            Channel::Message
-        };
         Decision::Remind {
             at,
             number: order.reminders.len() + 1,
-            channel,
+            channel: self.channel(order),
             strategy,
             variant: (fnv(&order.id) % 2) as u8,
             shifted: self.calendar.is_day_off(local),
+            promised: false,
         }
+    }
+
+    fn channel(&self, order: &Order) -> Channel {
+        if order.amount_minor >= self.config.call_threshold_minor() {
+            Channel::Call
+        } else {
+            Channel::Message
+        }
+    }
+
+    /// The buyer said when they would pay: the reminder goes then, whatever
+    /// the send windows and the per-buyer gap say (they asked for it), once,
+    /// while the order is open. A time more than an hour past has lapsed.
+    fn promised_at(
+        &self,
+        order: &Order,
+        buyer: &BuyerState,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let at = DateTime::from_timestamp(buyer.pay_at?, 0)?;
+        let lapsed = at + Duration::hours(1) < now;
+        let reminded_since = order
+            .reminders
+            .last()
+            .is_some_and(|last| last.at >= at.timestamp() - 3600);
+        let before_order = at.timestamp() < order.created_at;
+        let after_close = order
+            .auto_close_at
+            .is_some_and(|close| at.timestamp() >= close);
+        (!lapsed && !reminded_since && !before_order && !after_close).then(|| at.max(now))
+    }
+
+    /// Moves the due entries of `order_ids` (a buyer's unpaid orders) to
+    /// what the policy says now that the buyer's state changed (a stated
+    /// pay time), so the scheduler sends at that time, not at the one
+    /// planned when the order arrived.
+    pub fn reschedule_orders(
+        &self,
+        order_ids: &[String],
+        buyer: &BuyerState,
+        now: DateTime<Utc>,
+    ) -> Result<(), RemindersError> {
+        (&self.orders, &self.due, &self.order_due)
+            .transaction(|(orders, due, order_due)| {
+                for id in order_ids {
+                    if let Some(order) = stored(orders, id)?
+                        && order.status == Status::Unpaid
+                    {
+                        schedule(due, order_due, id, &self.decide(&order, buyer, now))?;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| store_err(format!("{e:?}")))
+    }
+
+    /// The ids of `buyer`'s orders, from the buyer index.
+    pub fn orders_of(&self, buyer: &str) -> Result<Vec<String>, RemindersError> {
+        let mut prefix = buyer.as_bytes().to_vec();
+        prefix.push(0);
+        self.by_buyer
+            .scan_prefix(&prefix)
+            .keys()
+            .map(|k| {
+                let k = k.map_err(store_err)?;
+                Ok(String::from_utf8_lossy(&k[prefix.len()..]).into_owned())
+            })
+            .collect()
     }
 
     /// The dry run (`reminders plan`): every unpaid order with its decision.

@@ -359,7 +359,15 @@ async fn on_message<R: BotApi>(bot: R, msg: Message, app: Arc<Telegram>) -> Hand
                 .await?;
             return Ok(());
         }
-        let reply = app.engine.handle(&buyer, text, now).await?;
+        // Telegram tells the buyer's app language: a new buyer's first
+        // reply is in it when their words do not tell.
+        let hint = msg
+            .from
+            .as_ref()
+            .and_then(|u| u.language_code.as_deref())
+            .and_then(|code| code.get(..2))
+            .and_then(|code| code.parse::<Lang>().ok());
+        let reply = app.engine.handle_hinted(&buyer, text, hint, now).await?;
         app.deliver(&bot, msg.chat.id, &buyer, &reply).await?;
         if reply.handoff_started {
             agents::open_topic(&bot, &app, &buyer, &name).await?;

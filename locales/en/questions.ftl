@@ -1,0 +1,54 @@
+# paynudge side-question answers (English).
+# One key per question in dialogs/questions.toml, prefixed q-; one or two sentences
+# each, said before the engine repeats the pending question. Variables: see
+# dialogs/README.md, plus $ship_hours, $ship_cutoff, $cod, $refund_days,
+# $sync_minutes, $free_shipping_gap and $closes_at ("none" when unknown).
+
+q-friend-pay-validity = A friend-pay request stays valid for { $friend_pay_hours } hours, so your friend just needs to pay within that time.
+
+q-what-is-friend-pay = Friend pay (代付) means someone else, like a friend or family member, pays your order from their own account. The goods still come to you, at your address.
+
+q-damaged = If it arrives damaged or has a quality problem, we'll replace it or refund you, and we pay the return shipping. Just take a few photos and contact us within { $return_days } days of delivery.
+
+q-return-shipping = { $shipping_insurance ->
+    [yes] Your order comes with shipping insurance (运费险), so return postage is covered and you don't pay to send it back.
+   *[other] This order doesn't include shipping insurance (运费险), so return postage for a no-reason return is on you; you can add the insurance at checkout to have it covered. For quality problems, we pay it.
+}
+
+q-refund-time = Refunds go back to the original payment method within { $refund_days } days after we receive the return.
+
+q-returns-apply = Yes: { $return_days }-day no-reason returns apply to this order, whoever pays for it. If you return it, the refund goes back to whoever paid.
+
+# $free_shipping_gap is "none", the Fluent number 0 (only a number selects [0]; the string "0" would not), or the amount still missing.
+q-free-shipping = { $free_shipping_gap ->
+    [none] Orders of { $currency }{ $free_shipping_threshold } or more ship free, and items you pay for together count together.
+    [0] Orders of { $currency }{ $free_shipping_threshold } or more ship free, and items paid together count together, so your order already qualifies.
+   *[other] Orders of { $currency }{ $free_shipping_threshold } or more ship free, and items paid together count together; your order is { $currency }{ $free_shipping_gap } short.
+}
+
+q-cod = { $cod ->
+    [yes] Yes, cash on delivery is available: just choose it at checkout.
+   *[other] Sorry, cash on delivery isn't available in this shop. If paying online is tricky, a friend can pay it for you (代付) instead.
+}
+
+q-sync-wait = Payments usually sync within { $sync_minutes } minutes, so refresh the order after that. If it still shows unpaid, a person will check it against your payment record, and you won't pay twice.
+
+q-ship-time = { $ship_cutoff ->
+    [none] We ship within { $ship_hours } hours of payment, and paid orders go out first.
+   *[other] We ship within { $ship_hours } hours of payment, paid orders first; if you pay before { $ship_cutoff }, it ships the same day.
+}
+
+q-stock-held = Yes, if you pay now: during the sale, stock is held only once an order is paid, so placing the order alone doesn't reserve it, but paying secures your item.
+
+q-order-hold = { $closes_at ->
+    [none] Your order stays open for { $order_hold_hours } hours after you place it, so paying later is fine as long as it's within that time.
+   *[other] Your order stays open until { $closes_at } ({ $order_hold_hours } hours after you placed it); you can pay any time before then.
+}
+
+q-cs-hours = People from our team answer from { $cs_open } to { $cs_close }, and I'm here any time, day or night.
+
+q-switch-method = Yes: at checkout, tap the payment method and switch to the one you want (another card, Huabei, Yu'e Bao and so on, whatever the checkout lists).
+
+q-split-pay = An order is paid in full in one payment, so it can't be split into part now and the rest later. If the amount is a stretch right now, a friend can pay it for you (代付) instead.
+
+q-no-fact = Sorry, I don't have that information here. A person from our team can tell you; they're online { $cs_open }–{ $cs_close }.

@@ -1,0 +1,53 @@
+# paynudge 付款中途的小问题（中文）。
+# dialogs/questions.toml 里每个问题一个 q- 开头的文案，一两句话，说完引擎会再问一遍
+# 之前待回答的问题。变量见 dialogs/README.md，另有 $ship_hours、$ship_cutoff、$cod、
+# $refund_days、$sync_minutes、$free_shipping_gap 和 $closes_at（未知时为 none）。
+
+q-friend-pay-validity = 亲，代付请求发出后{ $friend_pay_hours }小时内有效，朋友在这个时间内付款就可以哦~
+
+q-what-is-friend-pay = 代付就是请朋友或家人用TA自己的账户帮您付这笔订单，宝贝还是寄到您的收货地址哦~
+
+q-damaged = 亲放心，如果收到有破损或质量问题，我们给您换新或者退款，退回的运费也由我们承担哦~ 签收后{ $return_days }天内拍几张照片联系我们就好。
+
+q-return-shipping = { $shipping_insurance ->
+    [yes] 亲放心，我们为您的订单买了运费险，退货运费有保障，不用您自己出哦~
+   *[other] 亲，这单没有附带运费险，无理由退货的运费需要自己承担哦；付款时可以自行勾选运费险，退货运费就有保障啦（质量问题的运费由我们出）。
+}
+
+q-refund-time = 亲，我们收到退货后{ $refund_days }天内就会退款，原路退回到您付款的账户哦~
+
+q-returns-apply = 可以的亲，这笔订单支持{ $return_days }天无理由退货，不管谁付款都一样哦；退货的话，钱会原路退回给付款的那位。
+
+# $free_shipping_gap 为 "none"、数字 0（必须是 Fluent 数字才能匹配 [0]，字符串 "0" 不行），或还差的金额。
+q-free-shipping = { $free_shipping_gap ->
+    [none] 亲，本店满{ $currency }{ $free_shipping_threshold }包邮，一起付款的宝贝会一起算哦~
+    [0] 亲，本店满{ $currency }{ $free_shipping_threshold }包邮，一起付款的宝贝会一起算，您这单已经包邮啦~
+   *[other] 亲，本店满{ $currency }{ $free_shipping_threshold }包邮，一起付款的宝贝会一起算，您这单还差{ $currency }{ $free_shipping_gap }就包邮啦~
+}
+
+q-cod = { $cod ->
+    [yes] 可以的亲，本店支持货到付款，结算时选择「货到付款」就好~
+   *[other] 抱歉亲，本店暂时不支持货到付款哦~ 如果线上付款不方便，也可以请朋友帮忙代付。
+}
+
+q-sync-wait = 亲，付款一般{ $sync_minutes }分钟内就会同步，到时刷新一下订单就好~ 如果还是显示未付款，人工客服会对照您的扣款记录帮您核实，不会让您重复付款的哦。
+
+q-ship-time = { $ship_cutoff ->
+    [none] 亲，付款后{ $ship_hours }小时内发货，已付款的订单优先发出哦~
+   *[other] 亲，付款后{ $ship_hours }小时内发货，已付款的订单优先发出；{ $ship_cutoff }前付款的当天就能发货哦~
+}
+
+q-stock-held = 现在付款是来得及的亲~ 活动期间是付款减库存，只拍下不付款不占库存，付款后宝贝就稳稳是您的啦。
+
+q-order-hold = { $closes_at ->
+    [none] 亲，订单拍下后会为您保留{ $order_hold_hours }小时，在这个时间内付款都可以哦~
+   *[other] 亲，订单会为您保留到{ $closes_at }（拍下后{ $order_hold_hours }小时），在这之前随时付款都可以哦~
+}
+
+q-cs-hours = 亲，人工客服的在线时间是{ $cs_open }–{ $cs_close }，我这个小助手是全天都在的，随时找我哈~
+
+q-switch-method = 可以的亲~ 在收银台点一下付款方式，切换成您想用的就行（比如换一张卡、花呗、余额宝等，以收银台显示的为准）。
+
+q-split-pay = 亲，一笔订单需要一次付清，暂时不能先付一部分、剩下的以后再付哦~ 如果现在手头不方便，也可以请朋友帮忙代付。
+
+q-no-fact = 抱歉亲，这个信息我这里暂时没有哦~ 人工客服可以为您解答，在线时间是{ $cs_open }–{ $cs_close }。

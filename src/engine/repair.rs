@@ -1,0 +1,360 @@
+//! Conversation repair: what a message carries besides the answer a dialog
+//! waits for. Dialogs (`dialogs/*.toml`) are the business flows; this is
+//! what keeps them on track when a buyer steps off them. In order:
+//!
+//! 1. signals that apply whatever the state or owner: stop reminders in
+//!    words; while waiting for a person, "never mind" (back to the bot) or
+//!    anything else (acknowledged, never silence);
+//! 2. frustration and "are you a bot?": an honest word and a person offered;
+//! 3. facts to keep: payment methods the buyer has or lacks, when they will
+//!    pay, a contact number;
+//! 4. "paid now" after they said they would pay: thanks and what happens next;
+//! 5. side questions (`dialogs/questions.toml`) answered from the shop's
+//!    facts, after which the pending question is asked again, briefly.
+
+use super::{Engine, Turn};
+use crate::dialog::{SlotDef, SlotKind};
+use crate::intent::Intent;
+use crate::lang::Lang;
+use crate::nlu::Prediction;
+use crate::nlu::lexicon::Signal;
+use crate::nlu::when;
+use crate::questions::Question;
+use crate::session::{DialogState, Owner, Session};
+use chrono::{DateTime, Duration, Utc};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A stated pay time this close counts as "now": no reminder is promised.
+const NOW_MINUTES: i64 = 15;
+
+/// Acknowledgements for a buyer waiting for a person; they take turns, so
+/// the same words never come twice in a row.
+const WAITING_ACKS: [&str; 3] = ["handoff-ack-1", "handoff-ack-2", "handoff-ack-3"];
+
+/// A phone number once spaces, dashes and brackets are gone: 7 to 15
+/// digits, not part of a longer number (an order id has letters or fewer).
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(\+?[0-9]{7,15})(?:[^0-9]|$)").expect("valid"));
+
+/// A message that is only an order number ("A-10023", "#20261201001").
+static ORDER_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:order\s*|订单号?\s*)?[#:：]?\s*([a-z]{0,4}[-_]?[0-9]{4,20})$").expect("valid")
+});
+
+impl Engine {
+    /// Signals that apply whatever owns the conversation. True when the
+    /// turn is done (answered, or left to the person who has it).
+    pub(super) fn before_dialog(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+        t.previous_question = t.session.last_question.take();
+        let lexicon = self.classifier.lexicon();
+        if lexicon.signals(Signal::OptOut, &t.normalized) {
+            // Stops reminders exactly as /stop does, from any state.
+            t.session.reminders_stopped = true;
+            if matches!(t.session.owner, Owner::Agent { .. }) {
+                return true;
+            }
+            t.say("opt-out");
+            if p.intent == Intent::CancelOrder || lexicon.has_concept("cancel", &t.normalized) {
+                t.say("opt-out-closing");
+            }
+            if t.session.with_bot() {
+                t.session.state = DialogState::Idle;
+            }
+            return true;
+        }
+        match t.session.owner {
+            Owner::Bot => false,
+            // A person has the conversation: the bot stays silent.
+            Owner::Agent { .. } => true,
+            Owner::WaitingForAgent => self.while_waiting(t, p),
+        }
+    }
+
+    /// A buyer waiting for a person is never left in silence, and can come
+    /// back to the bot. False when the bot goes on with the message.
+    fn while_waiting(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+        let lexicon = self.classifier.lexicon();
+        let paid = lexicon.signals(Signal::PaidNow, &t.normalized);
+        if paid || lexicon.signals(Signal::NeverMind, &t.normalized) {
+            t.session.owner = Owner::Bot;
+            t.session.handoff_at = None;
+            t.session.wait_told = false;
+            t.session.acks = 0;
+            t.say("handoff-withdrawn");
+            if paid {
+                t.session.pay_at = None;
+                t.say("paid-thanks");
+            } else if self.confident(p) && needs_help(p.intent) {
+                // "算了不用了，余额不够": helped with what they now say.
+                self.start(t, p.intent);
+            } else {
+                t.say("handoff-withdrawn-help");
+            }
+            return true;
+        }
+        let waited = t.now.timestamp() - t.session.handoff_at.unwrap_or(t.now.timestamp());
+        let max_wait = i64::from(self.config.cs.max_wait_minutes) * 60;
+        if t.session.wait_told || waited >= max_wait {
+            // Nobody came in time: the bot helps meanwhile, and the request
+            // stays open for CS (the owner is still "waiting").
+            if !t.session.wait_told {
+                t.session.wait_told = true;
+                t.say("handoff-long-wait");
+            }
+            return false;
+        }
+        if lexicon.signals(Signal::AsksIfBot, &t.normalized) {
+            t.say("bot-honest-waiting");
+            return true;
+        }
+        self.acknowledge(t);
+        true
+    }
+
+    /// One short line: the message is kept for the person who will answer.
+    pub(super) fn acknowledge(&self, t: &mut Turn<'_>) {
+        t.intent = Intent::HumanAgent;
+        t.say(WAITING_ACKS[usize::from(t.session.acks) % WAITING_ACKS.len()]);
+        t.session.acks = t.session.acks.wrapping_add(1);
+    }
+
+    /// Repair before the dialog sees the message. True when answered.
+    pub(super) fn repair(&self, t: &mut Turn<'_>, p: &Prediction, text: &str) -> bool {
+        let lexicon = self.classifier.lexicon();
+        if lexicon.signals(Signal::Frustrated, &t.normalized) {
+            t.say("frustrated-sorry");
+            self.ask(t, DialogState::OfferingHuman, "offer-human-now");
+            return true;
+        }
+        if lexicon.signals(Signal::AsksIfBot, &t.normalized) {
+            t.say("bot-honest");
+            self.ask(t, DialogState::OfferingHuman, "offer-human-now");
+            return true;
+        }
+        let told_when = self.keep_facts(t, p);
+        if told_when
+            && t.session.state == DialogState::Idle
+            && t.session.intents_seen.last() == Some(&Intent::WillPay)
+            && self.content.questions.find(&t.normalized).is_none()
+        {
+            // "in ten minutes" after "I'll pay": when, for the dialog that asked.
+            self.start(t, Intent::WillPay);
+            return true;
+        }
+        if lexicon.signals(Signal::PaidNow, &t.normalized) && expects_payment(t.session) {
+            t.session.pay_at = None;
+            t.session.state = DialogState::Idle;
+            t.session.misses = 0;
+            t.say("paid-thanks");
+            return true;
+        }
+        if let Some(question) = self.content.questions.find(&t.normalized) {
+            self.answer_question(t, p, question);
+            return true;
+        }
+        if let Some(id) = ORDER_REF
+            .captures(text.trim().to_lowercase().as_str())
+            .and_then(|c| c.get(1))
+        {
+            let id = id.as_str().to_uppercase();
+            match self.bound_order(&t.session.user, Some(&id)) {
+                Some(order) => {
+                    t.session.order = Some(order.id.clone());
+                    t.order = Some(order);
+                    t.say("order-found");
+                }
+                None => t.say("order-not-found"),
+            }
+            self.repeat_question(t);
+            return true;
+        }
+        false
+    }
+
+    /// Keeps what the buyer says about themselves, whatever is pending.
+    /// True when they said when they will pay.
+    fn keep_facts(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+        let lexicon = self.classifier.lexicon();
+        let mut told_when = false;
+        for slot in self.content.flows.slots.values() {
+            if slot.negatable {
+                let (has, lacks) = self.split_lacking(slot, &t.normalized);
+                for value in lacks {
+                    if !t.session.lacks.iter().any(|l| l == value) {
+                        t.session.lacks.push(value.to_string());
+                    }
+                }
+                t.session.lacks.retain(|l| !has.contains(&l.as_str()));
+            }
+            let keep = match slot.kind {
+                SlotKind::Phone => true,
+                // A time is when they will pay only when they talk of paying.
+                SlotKind::Time => {
+                    self.pending_slot(t.session) == Some(slot.name.as_str())
+                        || p.intent == Intent::WillPay
+                        || t.session.intents_seen.last() == Some(&Intent::WillPay)
+                        || lexicon.has_concept("will_pay", &t.normalized)
+                }
+                _ => false,
+            };
+            if keep && let Some(value) = self.slot_value(slot, t) {
+                told_when |= slot.kind == SlotKind::Time;
+                t.session.slots.insert(slot.name.clone(), value);
+            }
+        }
+        told_when
+    }
+
+    /// The slot the pending question fills, if a dialog asked one.
+    fn pending_slot<'s>(&'s self, session: &Session) -> Option<&'s str> {
+        match &session.state {
+            DialogState::Asking { intent, step } => self.step(*intent, step)?.slot.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The value the message gives `slot` in the slot's own words, if any.
+    /// A time also becomes the buyer's stated pay time.
+    pub(super) fn slot_value(&self, slot: &SlotDef, t: &mut Turn<'_>) -> Option<String> {
+        match slot.kind {
+            SlotKind::Choice | SlotKind::YesNo if slot.negatable => self
+                .split_lacking(slot, &t.normalized)
+                .0
+                .first()
+                .map(|v| v.to_string()),
+            SlotKind::Choice | SlotKind::YesNo => slot.find_in(&t.normalized).map(str::to_string),
+            SlotKind::Text => None,
+            SlotKind::Phone => {
+                let digits: String = t
+                    .normalized
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+                    .collect();
+                PHONE
+                    .captures(&digits)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
+            }
+            SlotKind::Time => {
+                let at = self.pay_time(t)?;
+                if at - t.now <= Duration::minutes(NOW_MINUTES) {
+                    t.session.pay_at = None;
+                    Some("now".to_string())
+                } else {
+                    t.session.pay_at = Some(at.timestamp());
+                    Some("at".to_string())
+                }
+            }
+        }
+    }
+
+    fn pay_time(&self, t: &Turn<'_>) -> Option<DateTime<Utc>> {
+        let tz = self.config.reminders.timezone.parse().ok()?;
+        let after_work = crate::config::parse_hhmm(&self.config.shop.after_work)?;
+        when::pay_time(&t.normalized, t.now, tz, after_work)
+    }
+
+    /// The values of a negatable slot the message names, split into those
+    /// the buyer has and those a clause says they lack.
+    fn split_lacking<'s>(
+        &self,
+        slot: &'s SlotDef,
+        normalized: &str,
+    ) -> (Vec<&'s str>, Vec<&'s str>) {
+        let lexicon = self.classifier.lexicon();
+        let (mut has, mut lacks) = (Vec::new(), Vec::new());
+        for clause in lexicon.clause_split.split(normalized) {
+            let values = slot.find_all_in(clause);
+            if lexicon.lacks.is_match(clause) {
+                lacks.extend(values);
+            } else {
+                has.extend(values);
+            }
+        }
+        (has, lacks)
+    }
+
+    /// The payment methods the buyer lacks, named in their language.
+    pub(super) fn lacking(&self, lang: Lang, session: &Session) -> String {
+        if session.lacks.is_empty() {
+            return "none".to_string();
+        }
+        let names: Vec<String> = session
+            .lacks
+            .iter()
+            .map(|m| {
+                let key = crate::dialog::option_key("payment_method", m);
+                self.content
+                    .locales
+                    .text(lang, &key, &fluent_bundle::FluentArgs::new())
+            })
+            .collect();
+        names.join(if lang == Lang::Zh { "、" } else { ", " })
+    }
+
+    /// Answers a side question, then asks what was pending, briefly.
+    fn answer_question(&self, t: &mut Turn<'_>, p: &Prediction, question: &Question) {
+        let state = t.session.state.clone();
+        if t.previous_question.as_deref() == Some(question.id.as_str()) {
+            t.say("question-again");
+        }
+        t.say
+            .extend(question.say.iter().map(|k| super::Line::Key(k.clone())));
+        t.session.last_question = Some(question.id.clone());
+        t.session.misses = 0;
+        match state {
+            // A blocker named with the question is helped with too
+            // ("钱不够，明天付行不行").
+            DialogState::Idle if self.confident(p) && needs_help(p.intent) => {
+                self.start(t, p.intent)
+            }
+            DialogState::Idle if question.offer_human => {
+                self.ask(t, DialogState::OfferingHuman, "offer-human-short")
+            }
+            DialogState::Idle => {}
+            DialogState::Asking { intent, step } => {
+                // The same message may have answered the pending question
+                // ("明天付行不行" while asked when they will pay).
+                let answered = self
+                    .step(intent, &step)
+                    .and_then(|s| Some((s.slot.as_ref()?, s)))
+                    .and_then(|(slot, s)| Some((t.session.slots.get(slot)?.clone(), s)));
+                match answered {
+                    Some((value, s)) => {
+                        let next = s.next.route(Some(&value));
+                        self.follow(t, intent, next);
+                    }
+                    None => self.repeat_question(t),
+                }
+            }
+            DialogState::Clarifying { .. } => t.session.state = DialogState::Idle,
+            DialogState::OfferingHuman => self.repeat_question(t),
+        }
+    }
+}
+
+/// Blockers a buyer needs a dialog's help with, even when they also ask
+/// a side question.
+fn needs_help(intent: Intent) -> bool {
+    matches!(
+        intent,
+        Intent::InsufficientBalance
+            | Intent::ForgotPassword
+            | Intent::VerificationFailed
+            | Intent::SlowNetwork
+            | Intent::ThinksPaid
+            | Intent::NoPaymentMethod
+            | Intent::FriendPay
+            | Intent::WrongItem
+            | Intent::NotMyOrder
+    )
+}
+
+/// Whether "paid" now means "I have just paid": the buyer said they would,
+/// or a dialog was helping them pay.
+fn expects_payment(session: &Session) -> bool {
+    session.pay_at.is_some()
+        || session.intents_seen.contains(&Intent::WillPay)
+        || session.state != DialogState::Idle
+}
