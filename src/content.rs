@@ -45,6 +45,8 @@ pub const GLOBAL_VARS: &[&str] = &[
     "promotion_ends",
     "lacking",
     "pay_at",
+    "pay_late",
+    "reminders",
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -121,6 +123,10 @@ pub const ENGINE_KEYS: &[&str] = &[
     "handoff-ack-2",
     "handoff-ack-3",
     "ack-idle",
+    "remind-confirmed",
+    "fact-noted",
+    "understood",
+    "opt-out-again",
 ];
 
 /// The call script for large orders, in the order an agent reads it.

@@ -29,6 +29,11 @@ pub struct SlotDef {
     /// A value named in a clause that says the buyer lacks it ("没有支付宝")
     /// is not this slot's value (the engine keeps it as lacking).
     pub negatable: bool,
+    /// Words naming a part of a value (Huabei is Alipay's credit line):
+    /// lacking the part is not lacking the value.
+    pub lacks_not: Option<Regex>,
+    /// An answer naming none of the values counts as `other`.
+    pub open: bool,
     /// Allowed values (`yes`/`no` for yes/no slots, empty for text slots).
     pub values: Vec<String>,
     /// One regex per value, in the order they are tried.
@@ -175,6 +180,9 @@ struct SlotFile {
     sticky: bool,
     #[serde(default)]
     negatable: bool,
+    lacks_not: Option<Spanned<String>>,
+    #[serde(default)]
+    open: bool,
     #[serde(default)]
     values: Vec<String>,
     #[serde(default, rename = "match")]
@@ -311,6 +319,22 @@ pub fn load_slots(
                 );
             }
         }
+        let lacks_not = f.lacks_not.and_then(|pattern| {
+            Regex::new(&crate::nlu::lexicon::pattern_source(pattern.get_ref()))
+                .map_err(|e| {
+                    p.at(
+                        pattern.span().start,
+                        format!("slot `{name}`: bad `lacks_not` regex: {e}"),
+                    )
+                })
+                .ok()
+        });
+        if f.open && !values.iter().any(|v| v == "other") {
+            p.at(
+                f.kind.span().start,
+                format!("slot `{name}`: `open` needs a value `other`"),
+            );
+        }
         slots.insert(
             name.clone(),
             SlotDef {
@@ -319,6 +343,8 @@ pub fn load_slots(
                 from_message: f.from_message,
                 sticky: f.sticky,
                 negatable: f.negatable,
+                lacks_not,
+                open: f.open,
                 values,
                 matchers,
             },

@@ -6,6 +6,7 @@
 //! business flows.
 
 use crate::config::line_of;
+use crate::intent::Intent;
 use crate::nlu::lexicon::pattern_source;
 use crate::nlu::normalize::normalize;
 use regex::Regex;
@@ -20,6 +21,9 @@ pub struct Question {
     pub say: Vec<String>,
     /// The shop has no fact for this: after the answer, a person is offered.
     pub offer_human: bool,
+    /// Intents the answer already covers: a message read as one of them
+    /// starts no dialog after the answer ("can I pay cash on delivery?").
+    pub covers: Vec<Intent>,
 }
 
 /// The questions in file order: the first that matches answers.
@@ -44,6 +48,8 @@ struct QuestionFile {
     say: Vec<String>,
     #[serde(default)]
     offer_human: bool,
+    #[serde(default)]
+    covers: Vec<String>,
     /// Messages that must be answered by this question: checked at start-up,
     /// so an edit that breaks one is an error, not a silent miss.
     #[serde(default)]
@@ -81,6 +87,13 @@ impl Questions {
             if q.say.is_empty() {
                 bad(format!("question `{}`: `say` is empty", q.id));
             }
+            let mut covers = Vec::new();
+            for label in &q.covers {
+                match label.parse::<Intent>() {
+                    Ok(intent) => covers.push(intent),
+                    Err(e) => bad(format!("question `{}`: covers: {e}", q.id)),
+                }
+            }
             match Regex::new(&pattern_source(&q.pattern)) {
                 Ok(re) => {
                     checks.push((line, q.id.clone(), q.examples, q.not));
@@ -89,6 +102,7 @@ impl Questions {
                         re,
                         say: q.say,
                         offer_human: q.offer_human,
+                        covers,
                     });
                 }
                 Err(e) => bad(format!("question `{}`: bad regex: {e}", q.id)),

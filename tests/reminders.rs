@@ -392,3 +392,68 @@ async fn a_payment_during_delivery_is_kept() {
     assert_eq!(order.reminders.len(), 1, "and the reminder is recorded");
     assert_eq!(r.pending(), 0, "nothing more is scheduled");
 }
+
+#[tokio::test]
+async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let t0 = at("2025-11-17 10:00");
+    r.ingest(&created("W-1", "tg:7", t0, 99.0), t0).unwrap();
+    // "I'll pay tonight at 22:00": after the last send window (21:00).
+    let promised = BuyerState {
+        pay_at: Some(at("2025-11-17 22:00").timestamp()),
+        ..BuyerState::default()
+    };
+    let order = r.order("W-1").unwrap().unwrap();
+    let decision = r.decide(&order, &promised, t0 + chrono::Duration::minutes(5));
+    assert_eq!(when(&decision), at("2025-11-17 22:00"));
+    assert!(
+        decision
+            .describe(chrono_tz::Asia::Shanghai)
+            .contains("the time the buyer said they would pay"),
+        "{decision:?}"
+    );
+    // The order's due entry moves there, so the scheduler sends then.
+    assert_eq!(r.orders_of("tg:7").unwrap(), vec!["W-1".to_string()]);
+    r.reschedule_orders(&["W-1".to_string()], &promised, t0)
+        .unwrap();
+    let rec = Recorder::default();
+    let with_promise = |_: &paynudge::orders::Order| promised;
+    assert!(
+        r.tick(at("2025-11-17 21:59"), &with_promise, &rec)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.order.id != "W-1")
+    );
+    let sent = r
+        .tick(at("2025-11-17 22:00"), &with_promise, &rec)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    // Kept once: after it is sent, the normal policy is back.
+    let order = r.order("W-1").unwrap().unwrap();
+    let next = r.decide(&order, &promised, at("2025-11-17 22:01"));
+    assert!(
+        !matches!(next, Decision::Remind { promised: true, .. }),
+        "{next:?}"
+    );
+    // A time after the order closes, or long past, is no promise.
+    let late = BuyerState {
+        pay_at: Some((t0 + chrono::Duration::days(4)).timestamp()),
+        ..BuyerState::default()
+    };
+    let fresh = r.ingest(&created("W-2", "tg:8", t0, 99.0), t0).unwrap();
+    assert!(!matches!(
+        r.decide(&fresh, &late, t0),
+        Decision::Remind { promised: true, .. }
+    ));
+    let lapsed = BuyerState {
+        pay_at: Some((t0 - chrono::Duration::hours(2)).timestamp()),
+        ..BuyerState::default()
+    };
+    assert!(!matches!(
+        r.decide(&fresh, &lapsed, t0),
+        Decision::Remind { promised: true, .. }
+    ));
+}

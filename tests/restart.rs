@@ -85,3 +85,28 @@ fn killing_the_process_mid_conversation_loses_nothing() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn a_stated_pay_time_and_an_opt_out_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let buyer = user("restart:promise");
+    {
+        let engine = sled_engine(dir.path());
+        let r = say(&engine, &buyer, "今晚8点付");
+        assert_eq!(r.state, "idle", "{r:?}");
+        assert!(r.replies.join("").contains("20:00"), "{r:?}");
+        let r = say(&engine, &buyer, "不要再发了");
+        assert!(r.reminders_stopped, "{r:?}");
+    }
+    let engine = sled_engine(dir.path());
+    let session = engine.store().load(&buyer).unwrap().unwrap();
+    assert!(session.pay_at.is_some() && session.reminders_stopped);
+    let r = say(&engine, &buyer, "付好了");
+    let text = r.replies.join("");
+    assert!(text.contains("谢谢"), "{r:?}");
+    assert!(
+        !text.contains("什么时候"),
+        "never 'when will you pay?' after 'paid': {r:?}"
+    );
+    assert!(r.reminders_stopped);
+}

@@ -69,7 +69,7 @@ slow-network-bye = Okay! Give it another try in a few minutes, and tell me if it
 
 no-payment-method-intro = { $lacking ->
     [none] No problem at all, I'll walk you through it step by step.
-   *[other] No { $lacking }? No problem: you don't need it. The easiest way is to have a friend or family member pay the order for you (friend pay){ $cod ->
+   *[other] No { $lacking }? No problem, you don't need it. The easiest way is to have a friend or family member pay the order for you (friend pay){ $cod ->
         [yes] , or choose cash on delivery at checkout
        *[other] {""}
     }. Or pay with a method you already have.
@@ -171,9 +171,15 @@ not-my-order-safe-bye = Okay. There's nothing else you need to do, and sorry for
 
 will-pay-thanks = Thank you so much! As soon as your payment comes through we'll get it ready. Paid orders ship first, so it'll be on its way quickly.
 will-pay-ask-when = When are you planning to pay?
-will-pay-noted = Noted, thanks! I'll send you a friendly reminder at { $pay_at } in case it slips your mind. { $closes_at ->
-    [none] Your order stays open for { $order_hold_hours } hours.
-   *[other] Your order stays open until { $closes_at }.
+will-pay-noted = { $pay_late ->
+    [yes] Just so you know, your order closes at { $closes_at }, before then, and a closed order can't be paid. Could you pay before { $closes_at }?
+   *[no] { $reminders ->
+        [stopped] Noted, thanks! As you asked, I won't send reminders, so just pay when you're ready.
+       *[on] Noted, thanks! I'll send you a friendly reminder at { $pay_at } in case it slips your mind.
+    } { $closes_at ->
+        [none] Your order stays open for { $order_hold_hours } hours after you placed it, so please pay within that time.
+       *[other] Your order stays open until { $closes_at }.
+    }
 }
 will-pay-go = Go ahead! If anything gets in the way while paying, just tell me here and I'll help.
 will-pay-open = Sure, whenever suits you. { $closes_at ->

@@ -171,3 +171,15 @@ cancel-order-close-again = Sure, there's nothing more to do: the unpaid order cl
 ack-idle = Okay! If anything gets in the way of paying, just tell me here.
 opt-sold_out-yes = Yes, it shows sold out
 opt-sold_out-no = No, it's still available
+remind-confirmed = I'll remind you at { $pay_at }, so you won't forget.
+fact-noted = Got it: { $payment_method ->
+    [alipay] Alipay
+    [wechat] WeChat Pay
+    [bank_card] a bank card
+    [credit_card] a credit card
+    [paypal] PayPal
+    [apple_pay] Apple Pay
+   *[other] noted
+}.
+understood = Understood.
+opt-out-again = Reminders are already off: you won't get any more from me.

@@ -15,6 +15,8 @@ q-return-shipping = { $shipping_insurance ->
    *[other] This order doesn't include shipping insurance (运费险), so return postage for a no-reason return is on you; you can add the insurance at checkout to have it covered. For quality problems, we pay it.
 }
 
+q-unmatched-payment = If a payment is taken but never reaches your order, our team checks it against your payment record and the money goes back to the original account, usually within { $refund_days } days. You won't pay twice.
+
 q-refund-time = Refunds go back to the original payment method within { $refund_days } days after we receive the return.
 
 q-returns-apply = Yes: { $return_days }-day no-reason returns apply to this order, whoever pays for it. If you return it, the refund goes back to whoever paid.
@@ -38,12 +40,23 @@ q-ship-time = { $ship_cutoff ->
    *[other] We ship within { $ship_hours } hours of payment, paid orders first; if you pay before { $ship_cutoff }, it ships the same day.
 }
 
-q-stock-held = Yes, if you pay now: during the sale, stock is held only once an order is paid, so placing the order alone doesn't reserve it, but paying secures your item.
+# $stock_left is "none" when unknown, else the number of pieces left (as text).
+q-stock-held = { $stock_left ->
+    [none] Yes, if you pay now: during the sale, stock is held only once an order is paid, so placing the order alone doesn't reserve it, but paying secures your item.
+   *[other] Yes, if you pay now, but hurry: only { $stock_left } left, and stock goes to whoever pays first. Placing the order alone doesn't reserve it; paying secures your item.
+}
+
+q-auto-close = No need to do anything: an unpaid order closes by itself after { $order_hold_hours } hours, and nothing is charged. If you'd rather close it now: My orders → the order → Cancel order.
 
 q-order-hold = { $closes_at ->
     [none] Your order stays open for { $order_hold_hours } hours after you place it, so paying later is fine as long as it's within that time.
    *[other] Your order stays open until { $closes_at } ({ $order_hold_hours } hours after you placed it); you can pay any time before then.
+}{ $stock_left ->
+    [none] { "" }
+   *[other] { " " }Just note: only { $stock_left } left, and stock goes to whoever pays first, so an open order doesn't keep your item.
 }
+
+q-cs-reply-time = Someone from our team usually answers within { $cs_reply_minutes } minutes while they're online ({ $cs_open }–{ $cs_close }); I'm here any time.
 
 q-cs-hours = People from our team answer from { $cs_open } to { $cs_close }, and I'm here any time, day or night.
 
@@ -52,3 +65,5 @@ q-switch-method = Yes: at checkout, tap the payment method and switch to the one
 q-split-pay = An order is paid in full in one payment, so it can't be split into part now and the rest later. If the amount is a stretch right now, a friend can pay it for you (代付) instead.
 
 q-no-fact = Sorry, I don't have that information here. A person from our team can tell you; they're online { $cs_open }–{ $cs_close }.
+q-changed-number = The code always goes to the phone number your bank or wallet has on file. To move it to your new number, contact your bank ({ $bank_hotline }); meanwhile, a friend can pay the order for you (代付).
+q-roaming = Abroad, SMS codes often need roaming SMS switched on, and they can take a few minutes. If your app offers it, confirm with face or fingerprint instead, or have a friend at home pay it for you (代付).

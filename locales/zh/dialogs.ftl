@@ -171,9 +171,15 @@ not-my-order-safe-bye = 好的亲，其他都不需要您操作啦，打扰您�
 
 will-pay-thanks = 太感谢亲啦！付款到账后我们马上为您安排，已付款的订单优先发货，很快就能收到哦~
 will-pay-ask-when = 亲大概什么时候方便付款呢？
-will-pay-noted = 好的收到~ 我会在{ $pay_at }给您发个小提醒，以防忘记哈。{ $closes_at ->
-    [none] 订单会为您保留{ $order_hold_hours }小时哦。
-   *[other] 订单会为您保留到{ $closes_at }哦。
+will-pay-noted = { $pay_late ->
+    [yes] 亲，提醒一下：订单会在{ $closes_at }自动关闭，比您说的时间早，关闭后就付不了了。方便在{ $closes_at }之前付款吗？
+   *[no] { $reminders ->
+        [stopped] 好的收到~ 您说过不需要提醒，我就不打扰啦，方便的时候付款就好。
+       *[on] 好的收到~ 我会在{ $pay_at }给您发个小提醒，以防忘记哈。
+    }{ $closes_at ->
+        [none] 订单拍下后会保留{ $order_hold_hours }小时，记得在这之前付款哦。
+       *[other] 订单会为您保留到{ $closes_at }哦。
+    }
 }
 will-pay-go = 好的亲，去付吧~ 付款时遇到任何问题，随时在这里告诉我，我来帮您。
 will-pay-open = 好的亲，您方便的时候付就行~ { $closes_at ->

@@ -107,6 +107,8 @@ struct Turn<'a> {
     confidence: f32,
     /// The side question answered in the buyer's previous turn.
     previous_question: Option<String>,
+    /// A fact the buyer gave was kept (a corrected payment method).
+    noted: bool,
 }
 
 impl Turn<'_> {
@@ -156,6 +158,19 @@ impl Engine {
     fn bound_order(&self, user: &UserId, id: Option<&str>) -> Option<Order> {
         let order = self.orders.as_ref()?.order(id?).ok()??;
         (self.order_owner(&order).as_ref() == Some(user)).then_some(order)
+    }
+
+    /// The buyer's newest unpaid order, when no chat is bound to one: the
+    /// shop named this buyer on it, so it is theirs to see.
+    fn latest_open_order(&self, user: &UserId) -> Option<Order> {
+        let orders = self.orders.as_ref()?;
+        orders
+            .orders_of(user.as_str())
+            .ok()?
+            .iter()
+            .filter_map(|id| orders.order(id).ok().flatten())
+            .filter(|o| o.status == crate::orders::Status::Unpaid)
+            .max_by_key(|o| o.created_at)
     }
 
     /// The buyer's session an order belongs to: the chat a deep link bound
@@ -268,7 +283,9 @@ impl Engine {
             None => self.new_session(user, hint, now),
         };
         self.expire_if_idle(&mut session, now);
-        let order = self.bound_order(user, session.order.as_deref());
+        let order = self
+            .bound_order(user, session.order.as_deref())
+            .or_else(|| self.latest_open_order(user));
         let mut turn = Turn {
             session: &mut session,
             now,
@@ -281,6 +298,7 @@ impl Engine {
             intent: Intent::Unknown,
             confidence: 0.0,
             previous_question: None,
+            noted: false,
         };
         turn.session.turns += 1;
         let pay_at_before = turn.session.pay_at;
@@ -391,13 +409,17 @@ impl Engine {
         if self.before_dialog(t, &prediction) {
             return;
         }
-        if prediction.intent == Intent::HumanAgent
-            && (prediction.by_rule || self.confident(&prediction))
-        {
+        // An explicit request for a person always wins; a guess that the
+        // buyer wants one comes after repair ("are you a bot?", "useless!",
+        // "客服几点下班" are not requests).
+        if prediction.intent == Intent::HumanAgent && prediction.by_rule {
             return self.hand_off(t);
         }
         if self.repair(t, &prediction, text) {
             return;
+        }
+        if prediction.intent == Intent::HumanAgent && self.confident(&prediction) {
+            return self.hand_off(t);
         }
         match t.session.state.clone() {
             DialogState::Idle => self.fresh(t, &prediction),
@@ -615,27 +637,34 @@ impl Engine {
         // A tap, or the slot's own words ("扣了", a phone number, "tonight
         // at 8"), answers even a long message; a bare yes/no or free text
         // only when the message is not about something else.
+        let lexicon = self.classifier.lexicon();
+        // "好的我再试试" declines an offered alternative for now.
+        let retry = (slot.kind == SlotKind::YesNo
+            && lexicon.signals(Signal::WillRetry, &t.normalized))
+        .then(|| "no".to_string());
         let strong = self
             .pick(t, text, &state)
             .or_else(|| self.slot_value(slot, t))
-            .filter(|v| slot.kind != SlotKind::Choice || step.options.contains(v));
+            .filter(|v| slot.kind != SlotKind::Choice || step.options.contains(v))
+            .or(retry);
         let weak = || match slot.kind {
-            SlotKind::YesNo | SlotKind::Phone => {
-                let lexicon = self.classifier.lexicon();
-                let no = lexicon.signals(Signal::WillRetry, &t.normalized);
-                no.then_some(false)
-                    .or_else(|| lexicon.yes_no(&t.normalized))
-                    .map(|yes| if yes { "yes" } else { "no" }.to_string())
-                    .filter(|v| slot.values.contains(v))
-            }
+            SlotKind::YesNo | SlotKind::Phone => lexicon
+                .yes_no(&t.normalized)
+                .map(|yes| if yes { "yes" } else { "no" }.to_string())
+                .filter(|v| slot.values.contains(v)),
             SlotKind::Text => Some(text.trim().chars().take(200).collect()),
             SlotKind::Time => Some("later".to_string()),
+            // Any reason the buyer gives is a reason.
+            SlotKind::Choice if slot.open => Some("other".to_string()),
             SlotKind::Choice => None,
         };
         let other_topic = self.confident(p) && p.intent.is_payment_intent() && p.intent != intent;
+        // About something else ("算了，让我老公帮我付吧"): only a bare yes
+        // or no still answers the question.
+        let bare = lexicon.signals(Signal::BareAnswer, &t.normalized);
         let value = match strong {
             Some(v) => Some(v),
-            None if other_topic && (self.moves_on(t, p) || slot.kind != SlotKind::YesNo) => None,
+            None if other_topic && !bare => None,
             None => weak(),
         };
         if let Some(value) = value {
@@ -645,11 +674,23 @@ impl Engine {
             t.session.slots.insert(slot.name.clone(), value.clone());
             return self.follow(t, intent, step.next.route(Some(&value)));
         }
-        if self.confident(p) && p.intent == intent {
-            // The same topic again, in other words: the steps above still
-            // apply. Restarting the dialog would ask what was just answered.
+        if t.noted {
+            // "Actually it was WeChat": kept; the question still stands.
             t.intent = intent;
-            return self.miss(t, "same-topic");
+            t.say("fact-noted");
+            return self.repeat_question(t);
+        }
+        if self.confident(p) && p.intent == intent {
+            // The same topic again, in other words: nothing new to say yet,
+            // or the steps above still apply. Restarting the dialog would
+            // ask what was just answered.
+            t.intent = intent;
+            let at_start = self
+                .content
+                .flows
+                .dialog(intent)
+                .is_some_and(|d| d.steps.get(d.start).is_some_and(|s| s.id == step_id));
+            return self.miss(t, if at_start { "understood" } else { "same-topic" });
         }
         if self.confident(p) && p.intent != Intent::Unknown {
             return self.start(t, p.intent);
@@ -1013,6 +1054,17 @@ impl Engine {
                 .map_or_else(none, local),
         );
         args.set("pay_at", session.pay_at.map_or_else(none, local));
+        // A stated pay time after the order closes: say so, never promise.
+        let late = matches!((session.pay_at, order.and_then(|o| o.auto_close_at)), (Some(p), Some(c)) if p >= c);
+        args.set("pay_late", if late { "yes" } else { "no" });
+        args.set(
+            "reminders",
+            if session.reminders_stopped {
+                "stopped"
+            } else {
+                "on"
+            },
+        );
         args.set("lacking", self.lacking(lang, session));
         for name in self.content.flows.slots.keys() {
             let value = session

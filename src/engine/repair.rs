@@ -37,6 +37,16 @@ const WAITING_ACKS: [&str; 3] = ["handoff-ack-1", "handoff-ack-2", "handoff-ack-
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(\+?[0-9]{7,15})(?:[^0-9]|$)").expect("valid"));
 
+/// "现在付不了", "can't pay now": a time named in a message like this is
+/// not when the buyer will pay.
+static CANNOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"不了|不能|没法|无法|不行|can'?t|cannot|unable|won'?t|not able").expect("valid")
+});
+
+/// "not" / "不是" before a named value: a correction, not a lack.
+static NOT_THIS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)not(?-u:\b)|不是").expect("valid"));
+
 /// A message that is only an order number ("A-10023", "#20261201001").
 static ORDER_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:order\s*|订单号?\s*)?[#:：]?\s*([a-z]{0,4}[-_]?[0-9]{4,20})$").expect("valid")
@@ -50,11 +60,11 @@ impl Engine {
         let lexicon = self.classifier.lexicon();
         if lexicon.signals(Signal::OptOut, &t.normalized) {
             // Stops reminders exactly as /stop does, from any state.
-            t.session.reminders_stopped = true;
+            let already = std::mem::replace(&mut t.session.reminders_stopped, true);
             if matches!(t.session.owner, Owner::Agent { .. }) {
                 return true;
             }
-            t.say("opt-out");
+            t.say(if already { "opt-out-again" } else { "opt-out" });
             if p.intent == Intent::CancelOrder || lexicon.has_concept("cancel", &t.normalized) {
                 t.say("opt-out-closing");
             }
@@ -85,13 +95,16 @@ impl Engine {
             if paid {
                 t.session.pay_at = None;
                 t.say("paid-thanks");
-            } else if self.confident(p) && needs_help(p.intent) {
-                // "算了不用了，余额不够": helped with what they now say.
-                self.start(t, p.intent);
-            } else {
+                return true;
+            }
+            // "算了不用了，余额不够", "算了，我就想问退货运费谁出": the bot goes
+            // on with what they now say; a bare "never mind" gets an offer.
+            let more = (self.confident(p) && needs_help(p.intent))
+                || self.content.questions.find(&t.normalized).is_some();
+            if !more {
                 t.say("handoff-withdrawn-help");
             }
-            return true;
+            return !more;
         }
         let waited = t.now.timestamp() - t.session.handoff_at.unwrap_or(t.now.timestamp());
         let max_wait = i64::from(self.config.cs.max_wait_minutes) * 60;
@@ -132,14 +145,28 @@ impl Engine {
             self.ask(t, DialogState::OfferingHuman, "offer-human-now");
             return true;
         }
-        let told_when = self.keep_facts(t, p);
-        if told_when
-            && t.session.state == DialogState::Idle
-            && t.session.intents_seen.last() == Some(&Intent::WillPay)
-            && self.content.questions.find(&t.normalized).is_none()
-        {
-            // "in ten minutes" after "I'll pay": when, for the dialog that asked.
+        let question = self.content.questions.find(&t.normalized);
+        let told_when = self.keep_facts(t, p, question.is_some());
+        let asked_when = self
+            .pending_slot(t.session)
+            .and_then(|s| self.content.flows.slots.get(s))
+            .is_some_and(|s| s.kind == SlotKind::Time);
+        if told_when && question.is_none() && !asked_when {
+            // "in ten minutes" after "I'll pay", "晚上八点到家再付" in the
+            // middle of a tutorial: the buyer will pay then; say so.
             self.start(t, Intent::WillPay);
+            return true;
+        }
+        if lexicon.signals(Signal::RemindMe, &t.normalized) {
+            // They ask for the reminder: that undoes an opt-out.
+            if std::mem::take(&mut t.session.reminders_stopped) {
+                t.say("reminders-resumed");
+            }
+            if t.session.pay_at.is_some() {
+                t.say("remind-confirmed");
+            } else {
+                self.start(t, Intent::WillPay);
+            }
             return true;
         }
         if lexicon.signals(Signal::PaidNow, &t.normalized) && expects_payment(t.session) {
@@ -149,7 +176,7 @@ impl Engine {
             t.say("paid-thanks");
             return true;
         }
-        if let Some(question) = self.content.questions.find(&t.normalized) {
+        if let Some(question) = question {
             self.answer_question(t, p, question);
             return true;
         }
@@ -174,7 +201,7 @@ impl Engine {
 
     /// Keeps what the buyer says about themselves, whatever is pending.
     /// True when they said when they will pay.
-    fn keep_facts(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+    fn keep_facts(&self, t: &mut Turn<'_>, p: &Prediction, asks: bool) -> bool {
         let lexicon = self.classifier.lexicon();
         let mut told_when = false;
         for slot in self.content.flows.slots.values() {
@@ -186,15 +213,29 @@ impl Engine {
                     }
                 }
                 t.session.lacks.retain(|l| !has.contains(&l.as_str()));
+                // "Actually it was WeChat": one method named is theirs now.
+                if let [value] = has.as_slice()
+                    && t.session.slots.get(&slot.name).is_some_and(|v| v != value)
+                {
+                    t.session.slots.insert(slot.name.clone(), value.to_string());
+                    t.noted = true;
+                }
             }
             let keep = match slot.kind {
                 SlotKind::Phone => true,
-                // A time is when they will pay only when they talk of paying.
+                // A time is when they will pay only when they talk of paying
+                // (not "can I pay tomorrow?": a question, answered as one).
                 SlotKind::Time => {
                     self.pending_slot(t.session) == Some(slot.name.as_str())
                         || p.intent == Intent::WillPay
                         || t.session.intents_seen.last() == Some(&Intent::WillPay)
-                        || lexicon.has_concept("will_pay", &t.normalized)
+                        || (!CANNOT.is_match(&t.normalized)
+                            && (lexicon.has_concept("will_pay", &t.normalized)
+                                || (!asks
+                                    && lexicon.has_concept("pay", &t.normalized)
+                                    && self.pay_time(t).is_some_and(|at| {
+                                        at - t.now > Duration::minutes(NOW_MINUTES)
+                                    }))))
                 }
                 _ => false,
             };
@@ -265,11 +306,28 @@ impl Engine {
         let lexicon = self.classifier.lexicon();
         let (mut has, mut lacks) = (Vec::new(), Vec::new());
         for clause in lexicon.clause_split.split(normalized) {
-            let values = slot.find_all_in(clause);
             if lexicon.lacks.is_match(clause) {
-                lacks.extend(values);
+                // "花呗也没开" lacks Huabei, not Alipay.
+                let whole = match &slot.lacks_not {
+                    Some(part) => part.replace_all(clause, " "),
+                    None => clause.into(),
+                };
+                lacks.extend(slot.find_all_in(&whole));
             } else {
-                has.extend(values);
+                // "it was wechat, not paypal": a value right after "not" is
+                // neither theirs nor lacking, just not this payment.
+                let denied: Vec<&str> = NOT_THIS
+                    .find_iter(clause)
+                    .flat_map(|m| {
+                        let after: String = clause[m.end()..].chars().take(16).collect();
+                        slot.find_all_in(&after)
+                    })
+                    .collect();
+                has.extend(
+                    slot.find_all_in(clause)
+                        .into_iter()
+                        .filter(|v| !denied.contains(v)),
+                );
             }
         }
         (has, lacks)
@@ -290,7 +348,7 @@ impl Engine {
                     .text(lang, &key, &fluent_bundle::FluentArgs::new())
             })
             .collect();
-        names.join(if lang == Lang::Zh { "、" } else { ", " })
+        names.join(if lang == Lang::Zh { "、" } else { " or " })
     }
 
     /// Answers a side question, then asks what was pending, briefly.
@@ -306,7 +364,11 @@ impl Engine {
         match state {
             // A blocker named with the question is helped with too
             // ("钱不够，明天付行不行").
-            DialogState::Idle if self.confident(p) && needs_help(p.intent) => {
+            DialogState::Idle
+                if self.confident(p)
+                    && needs_help(p.intent)
+                    && !question.covers.contains(&p.intent) =>
+            {
                 self.start(t, p.intent)
             }
             DialogState::Idle if question.offer_human => {

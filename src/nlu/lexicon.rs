@@ -79,10 +79,12 @@ pub enum Signal {
     WillRetry,
     /// A bare "ok" / "嗯" / "no": an answer only to a question.
     BareAnswer,
+    /// "到时候提醒我一下", "what if I forget".
+    RemindMe,
 }
 
 impl Signal {
-    pub const ALL: [Signal; 7] = [
+    pub const ALL: [Signal; 8] = [
         Signal::OptOut,
         Signal::NeverMind,
         Signal::AsksIfBot,
@@ -90,6 +92,7 @@ impl Signal {
         Signal::PaidNow,
         Signal::WillRetry,
         Signal::BareAnswer,
+        Signal::RemindMe,
     ];
 
     fn key(self) -> &'static str {
@@ -101,6 +104,7 @@ impl Signal {
             Signal::PaidNow => "paid_now",
             Signal::WillRetry => "will_retry",
             Signal::BareAnswer => "bare_answer",
+            Signal::RemindMe => "remind_me",
         }
     }
 }
