@@ -190,7 +190,17 @@ impl Content {
                 dialogs.push((path, source));
             }
         }
-        Content::assemble(slots, questions, &dialogs, &locales)
+        // The built-in questions' examples are checked by the tests; a
+        // shop's own copy is checked here, so an edit that breaks one is an
+        // error at start-up, not a silent miss.
+        let content = Content::assemble(slots, questions, &dialogs, &locales)?;
+        match dialogs_dir.map(|_| content.questions.check_examples()) {
+            Some(problems) if !problems.is_empty() => Err(Error::Content(format!(
+                "the side questions do not answer their own examples:\n  {}",
+                problems.join("\n  ")
+            ))),
+            _ => Ok(content),
+        }
     }
 
     fn assemble(

@@ -30,6 +30,21 @@ pub struct Question {
 #[derive(Debug, Default)]
 pub struct Questions {
     list: Vec<Question>,
+    /// Per question: where it is (`path:line`), its examples and near misses.
+    checks: Vec<Check>,
+}
+
+struct Check {
+    at: String,
+    id: String,
+    examples: Vec<String>,
+    not: Vec<String>,
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.id, self.at)
+    }
 }
 
 #[derive(Deserialize)]
@@ -96,7 +111,12 @@ impl Questions {
             }
             match Regex::new(&pattern_source(&q.pattern)) {
                 Ok(re) => {
-                    checks.push((line, q.id.clone(), q.examples, q.not));
+                    checks.push(Check {
+                        at: format!("{path}:{line}"),
+                        id: q.id.clone(),
+                        examples: q.examples,
+                        not: q.not,
+                    });
                     list.push(Question {
                         id: q.id,
                         re,
@@ -108,30 +128,39 @@ impl Questions {
                 Err(e) => bad(format!("question `{}`: bad regex: {e}", q.id)),
             }
         }
-        let questions = Questions { list };
-        for (line, id, examples, not) in checks {
+        Questions { list, checks }
+    }
+
+    /// Every example is answered by its own question and no near miss is:
+    /// problems as `path:line: message`. Run at start-up on a shop's own
+    /// copy, and by the tests on the built-in one.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for Check {
+            at,
+            id,
+            examples,
+            not,
+        } in &self.checks
+        {
             for example in examples {
-                let answered = questions.find(&normalize(&example)).map(|q| q.id.as_str());
+                let answered = self.find(&normalize(example)).map(|q| q.id.as_str());
                 if answered != Some(id.as_str()) {
                     problems.push(format!(
-                        "{path}:{line}: question `{id}`: example {example:?} is answered by {}",
+                        "{at}: question `{id}`: example {example:?} is answered by {}",
                         answered.map_or("no question".to_string(), |a| format!("`{a}`"))
                     ));
                 }
             }
             for near_miss in not {
-                if questions
-                    .find(&normalize(&near_miss))
-                    .map(|q| q.id.as_str())
-                    == Some(&id)
-                {
+                if self.find(&normalize(near_miss)).map(|q| q.id.as_str()) == Some(id.as_str()) {
                     problems.push(format!(
-                        "{path}:{line}: question `{id}`: {near_miss:?} (in `not`) matches it"
+                        "{at}: question `{id}`: {near_miss:?} (in `not`) matches it"
                     ));
                 }
             }
         }
-        questions
+        problems
     }
 
     /// The question a normalised message asks, if any.
@@ -161,6 +190,8 @@ mod tests {
         let source = "[[questions]]\nid = \"cod\"\nmatch = 'cash on delivery|货到付款'\nsay = [\"q-cod\"]\nexamples = [\"Cash on delivery?\", \"能不能分期\"]\nnot = [\"货到付款吗\"]\n";
         let mut problems = Vec::new();
         let q = Questions::load("q.toml", source, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let problems = q.check_examples();
         assert_eq!(q.find("货到付款可以吗").map(|q| q.id.as_str()), Some("cod"));
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("q.toml:1: question `cod`: example \"能不能分期\""));

@@ -36,6 +36,13 @@ fn every_key_exists_in_both_languages_with_the_same_variables() {
 }
 
 #[test]
+fn the_shipped_side_questions_answer_their_examples() {
+    let content = Content::builtin().unwrap();
+    let problems = content.questions.check_examples();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
 fn the_shipped_content_holds_together() {
     let content = Content::builtin().unwrap_or_else(|e| panic!("{e}"));
     for intent in Intent::ALL.iter().filter(|i| **i != Intent::HumanAgent) {
@@ -98,4 +105,31 @@ fn a_shops_broken_copy_is_reported_by_file_and_line() {
     ] {
         assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
     }
+}
+
+#[test]
+fn a_shops_side_question_that_misses_its_example_is_reported_by_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = dir.path().join("dialogs");
+    copy_dir(&root.join("dialogs"), &dialogs);
+    let questions = dialogs.join("questions.toml");
+    let text = std::fs::read_to_string(&questions).unwrap();
+    let lines = text.lines().count();
+    std::fs::write(
+        &questions,
+        format!(
+            "{text}\n[[questions]]\nid = \"invoice\"\nmatch = 'invoice please'\nsay = [\"q-no-fact\"]\nexamples = [\"can I get a fapiao\"]\n"
+        ),
+    )
+    .unwrap();
+    let err = Content::from_dirs(Some(&dialogs), None)
+        .err()
+        .expect("must fail")
+        .to_string();
+    let needle = format!(
+        "questions.toml:{}: question `invoice`: example \"can I get a fapiao\" is answered by",
+        lines + 2
+    );
+    assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
 }

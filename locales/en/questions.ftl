@@ -67,3 +67,18 @@ q-split-pay = An order is paid in full in one payment, so it can't be split into
 q-no-fact = Sorry, I don't have that information here. A person from our team can tell you; they're online { $cs_open }–{ $cs_close }.
 q-changed-number = The code always goes to the phone number your bank or wallet has on file. To move it to your new number, contact your bank ({ $bank_hotline }); meanwhile, a friend can pay the order for you (代付).
 q-roaming = Abroad, SMS codes often need roaming SMS switched on, and they can take a few minutes. If your app offers it, confirm with face or fingerprint instead, or have a friend at home pay it for you (代付).
+q-which-order = { $item ->
+    [none] I can't see which order from here. Please open My orders → Unpaid: the order waiting for payment is there.
+   *[other] It's your unpaid order { $item }, { $amount }{ $closes_at ->
+        [none] .
+       *[other] , open until { $closes_at }.
+    }
+}
+q-promo-price = { $promotion_ends ->
+    [none] I can't see an end date for this order's price here. A person from our team can confirm it ({ $cs_open }–{ $cs_close }).
+   *[other] This order's sale price holds until { $promotion_ends }; paid before then, it keeps that price.
+}
+q-gift = { $gift ->
+    [none] There's no gift with this order, sorry. What you see on the item page is what comes in the parcel.
+   *[other] Yes: { $gift } comes with paid orders.
+}

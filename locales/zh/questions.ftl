@@ -66,3 +66,18 @@ q-split-pay = 亲，一笔订单需要一次付清，暂时不能先付一部分
 q-no-fact = 抱歉亲，这个信息我这里暂时没有哦~ 人工客服可以为您解答，在线时间是{ $cs_open }–{ $cs_close }。
 q-changed-number = 验证码只会发到银行或支付账户绑定的手机号上哦。想改成新号码，需要联系银行（{ $bank_hotline }）更换；这期间也可以先请朋友或家人帮您代付。
 q-roaming = 亲在国外的话，短信验证码需要开通国际漫游短信，到达也可能慢几分钟；如果App支持，也可以改用刷脸或指纹验证，或者请国内的朋友家人帮您代付哦。
+q-which-order = { $item ->
+    [none] 亲，我这边看不到是哪一单哦。可以打开「我的订单」→「待付款」，等待付款的订单就在那里。
+   *[other] 是您待付款的这笔订单：{ $item }，{ $amount }{ $closes_at ->
+        [none] 。
+       *[other] ，保留到{ $closes_at }。
+    }
+}
+q-promo-price = { $promotion_ends ->
+    [none] 亲，这笔订单的活动截止时间我这边看不到，可以问一下人工客服（{ $cs_open }–{ $cs_close }）确认哦。
+   *[other] 这笔订单的活动价到{ $promotion_ends }为止，在这之前付款都按活动价哦。
+}
+q-gift = { $gift ->
+    [none] 亲，这笔订单没有赠品哦，宝贝页面上写的就是包裹里的东西。
+   *[other] 有的亲：付款的订单会送{ $gift }。
+}

@@ -109,6 +109,8 @@ struct Turn<'a> {
     previous_question: Option<String>,
     /// A fact the buyer gave was kept (a corrected payment method).
     noted: bool,
+    /// This message took back a request for a person.
+    withdrew: bool,
 }
 
 impl Turn<'_> {
@@ -299,6 +301,7 @@ impl Engine {
             confidence: 0.0,
             previous_question: None,
             noted: false,
+            withdrew: false,
         };
         turn.session.turns += 1;
         let pay_at_before = turn.session.pay_at;
@@ -412,13 +415,14 @@ impl Engine {
         // An explicit request for a person always wins; a guess that the
         // buyer wants one comes after repair ("are you a bot?", "useless!",
         // "客服几点下班" are not requests).
-        if prediction.intent == Intent::HumanAgent && prediction.by_rule {
+        let asks_person = prediction.intent == Intent::HumanAgent && !t.withdrew;
+        if asks_person && prediction.by_rule {
             return self.hand_off(t);
         }
         if self.repair(t, &prediction, text) {
             return;
         }
-        if prediction.intent == Intent::HumanAgent && self.confident(&prediction) {
+        if asks_person && self.confident(&prediction) {
             return self.hand_off(t);
         }
         match t.session.state.clone() {
@@ -775,9 +779,13 @@ impl Engine {
                 .map(|(v, _)| v.clone());
         }
         let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
+        let args: Vec<(Lang, FluentArgs<'static>)> = Lang::ALL
+            .iter()
+            .map(|l| (*l, self.text_args(*l, t.session, t.order.as_ref(), t.now)))
+            .collect();
         let is_label = |key: &str| {
-            Lang::ALL.iter().any(|l| {
-                let label = normalize(&self.render_in(*l, t.session, t.order.as_ref(), t.now, key));
+            args.iter().any(|(l, args)| {
+                let label = normalize(&self.content.locales.text(*l, key, args));
                 label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
             })
         };
@@ -900,14 +908,18 @@ impl Engine {
 
     fn finish(&self, t: Turn<'_>, replies: Vec<String>) -> Reply {
         let s = &*t.session;
-        let options = t
-            .options
-            .iter()
-            .map(|(value, key)| QuickReply {
-                value: value.clone(),
-                label: self.render(s, t.order.as_ref(), t.now, key),
-            })
-            .collect();
+        let options = if t.options.is_empty() {
+            Vec::new()
+        } else {
+            let args = self.text_args(s.lang, s, t.order.as_ref(), t.now);
+            t.options
+                .iter()
+                .map(|(value, key)| QuickReply {
+                    value: value.clone(),
+                    label: self.content.locales.text(s.lang, key, &args),
+                })
+                .collect()
+        };
         let state = match (&s.owner, &s.state) {
             (Owner::WaitingForAgent, _) => "handoff/waiting".to_string(),
             (Owner::Agent { .. }, _) => "handoff/agent".to_string(),
@@ -932,10 +944,15 @@ impl Engine {
     }
 
     fn render_lines(&self, t: &Turn<'_>) -> Vec<String> {
+        if t.say.is_empty() {
+            return Vec::new();
+        }
+        let lang = t.session.lang;
+        let args = self.text_args(lang, t.session, t.order.as_ref(), t.now);
         t.say
             .iter()
             .map(|line| match line {
-                Line::Key(key) => self.render(t.session, t.order.as_ref(), t.now, key),
+                Line::Key(key) => self.content.locales.text(lang, key, &args),
                 Line::Verbatim(text) => text.clone(),
             })
             .collect()
@@ -959,6 +976,20 @@ impl Engine {
         now: DateTime<Utc>,
         key: &str,
     ) -> String {
+        let args = self.text_args(lang, session, order, now);
+        self.content.locales.text(lang, key, &args)
+    }
+
+    /// Every variable a text may use, for one language. Built once per turn
+    /// and language: a turn renders a dozen texts and labels, and setting
+    /// forty-odd arguments each time was most of its cost.
+    fn text_args(
+        &self,
+        lang: Lang,
+        session: &Session,
+        order: Option<&Order>,
+        now: DateTime<Utc>,
+    ) -> FluentArgs<'static> {
         let shop = &self.config.shop;
         let cs = &self.config.cs;
         let mut args = FluentArgs::new();
@@ -1074,7 +1105,7 @@ impl Engine {
                 .unwrap_or_else(|| "none".to_string());
             args.set(name.clone(), value);
         }
-        self.content.locales.text(lang, key, &args)
+        args
     }
 
     /// Whether customer service is working at `now` (shop local time).

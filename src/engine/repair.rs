@@ -104,6 +104,8 @@ impl Engine {
             if !more {
                 t.say("handoff-withdrawn-help");
             }
+            // "算了不用真人，锁了要多久": the word "真人" is no new request.
+            t.withdrew = true;
             return !more;
         }
         let waited = t.now.timestamp() - t.session.handoff_at.unwrap_or(t.now.timestamp());
@@ -169,7 +171,10 @@ impl Engine {
             }
             return true;
         }
-        if lexicon.signals(Signal::PaidNow, &t.normalized) && expects_payment(t.session) {
+        if lexicon.signals(Signal::PaidNow, &t.normalized)
+            && !lexicon.has_concept("unpaid_status", &t.normalized)
+            && expects_payment(t.session)
+        {
             t.session.pay_at = None;
             t.session.state = DialogState::Idle;
             t.session.misses = 0;
@@ -213,9 +218,11 @@ impl Engine {
                     }
                 }
                 t.session.lacks.retain(|l| !has.contains(&l.as_str()));
-                // "Actually it was WeChat": one method named is theirs now.
+                // "Actually it was WeChat": one method named is theirs now
+                // (and answers the question, if that is what was asked).
+                let asked = self.pending_slot(t.session) == Some(slot.name.as_str());
                 if let [value] = has.as_slice()
-                    && t.session.slots.get(&slot.name).is_some_and(|v| v != value)
+                    && (asked || t.session.slots.get(&slot.name).is_some_and(|v| v != value))
                 {
                     t.session.slots.insert(slot.name.clone(), value.to_string());
                     t.noted = true;
@@ -416,7 +423,19 @@ fn needs_help(intent: Intent) -> bool {
 /// Whether "paid" now means "I have just paid": the buyer said they would,
 /// or a dialog was helping them pay.
 fn expects_payment(session: &Session) -> bool {
-    session.pay_at.is_some()
-        || session.intents_seen.contains(&Intent::WillPay)
+    // In "I paid but it shows unpaid", "it went through" is that claim again.
+    let checking_payment = matches!(
+        &session.state,
+        DialogState::Asking {
+            intent: Intent::ThinksPaid,
+            ..
+        }
+    );
+    let helped = session.pay_at.is_some()
         || session.state != DialogState::Idle
+        || session
+            .intents_seen
+            .iter()
+            .any(|i| *i == Intent::WillPay || needs_help(*i));
+    helped && !checking_payment
 }
