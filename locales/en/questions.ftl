@@ -82,3 +82,8 @@ q-gift = { $gift ->
     [none] There's no gift with this order, sorry. What you see on the item page is what comes in the parcel.
    *[other] Yes: { $gift } comes with paid orders.
 }
+q-lock-time = A lock after too many wrong tries usually lifts by itself within a few hours (at most about a day), and resetting the password in the app often lifts it sooner.
+q-reminders-status = { $reminders ->
+    [stopped] Right: payment reminders are off, and I won't send you any. (Send /remind if you ever want them back.)
+   *[on] Reminders are still on for your unpaid order. Say "stop reminding me" or send /stop and I won't send any.
+}

@@ -415,7 +415,13 @@ impl Engine {
         // An explicit request for a person always wins; a guess that the
         // buyer wants one comes after repair ("are you a bot?", "useless!",
         // "客服几点下班" are not requests).
-        let asks_person = prediction.intent == Intent::HumanAgent && !t.withdrew;
+        // "算了不用真人": the word for a person is no request for one.
+        let declines_person = self
+            .classifier
+            .lexicon()
+            .signals(Signal::NeverMind, &t.normalized);
+        let asks_person =
+            prediction.intent == Intent::HumanAgent && !t.withdrew && !declines_person;
         if asks_person && prediction.by_rule {
             return self.hand_off(t);
         }
