@@ -111,8 +111,8 @@ pub const ENGINE_KEYS: &[&str] = &[
     "bot-honest",
     "bot-honest-waiting",
     "paid-thanks",
-    "opt-out",
-    "opt-out-closing",
+    "reminders-off",
+    "reminders-off-closing",
     "reminders-resumed",
     "order-found",
     "order-not-found",
@@ -126,7 +126,7 @@ pub const ENGINE_KEYS: &[&str] = &[
     "remind-confirmed",
     "fact-noted",
     "understood",
-    "opt-out-again",
+    "reminders-off-again",
 ];
 
 /// The call script for large orders, in the order an agent reads it.
@@ -293,6 +293,13 @@ fn cross_check(flows: &Flows, questions: &Questions, locales: &Locales) -> Vec<S
         .chain(flows.slots.keys().map(String::as_str))
         .collect();
     for (key, vars) in locales.keys() {
+        // Labels are matched against what a buyer types, so they are fixed words.
+        let label = key.starts_with("opt-") || key.starts_with("intent-");
+        if let Some(var) = vars.iter().next().filter(|_| label) {
+            problems.push(format!(
+                "label `{key}` uses `${var}`: quick-reply labels take no variables"
+            ));
+        }
         for var in vars.iter().filter(|v| !allowed.contains(v.as_str())) {
             problems.push(format!(
                 "text `{key}` uses `${var}`, which paynudge does not set (see dialogs/README.md)"

@@ -24,6 +24,10 @@ pub struct Question {
     /// Intents the answer already covers: a message read as one of them
     /// starts no dialog after the answer ("can I pay cash on delivery?").
     pub covers: Vec<Intent>,
+    /// Blockers this question is usually part of ("why does it still show
+    /// unpaid?" is "I think I paid"): asked in the middle of another dialog
+    /// together with one of them, that blocker's dialog follows the answer.
+    pub leads_to: Vec<Intent>,
 }
 
 /// The questions in file order: the first that matches answers.
@@ -65,6 +69,8 @@ struct QuestionFile {
     offer_human: bool,
     #[serde(default)]
     covers: Vec<String>,
+    #[serde(default)]
+    leads_to: Vec<String>,
     /// Messages that must be answered by this question: checked at start-up,
     /// so an edit that breaks one is an error, not a silent miss.
     #[serde(default)]
@@ -102,13 +108,18 @@ impl Questions {
             if q.say.is_empty() {
                 bad(format!("question `{}`: `say` is empty", q.id));
             }
-            let mut covers = Vec::new();
-            for label in &q.covers {
-                match label.parse::<Intent>() {
-                    Ok(intent) => covers.push(intent),
-                    Err(e) => bad(format!("question `{}`: covers: {e}", q.id)),
+            let mut intents = |field: &str, labels: &[String]| {
+                let mut list = Vec::new();
+                for label in labels {
+                    match label.parse::<Intent>() {
+                        Ok(intent) => list.push(intent),
+                        Err(e) => bad(format!("question `{}`: {field}: {e}", q.id)),
+                    }
                 }
-            }
+                list
+            };
+            let covers = intents("covers", &q.covers);
+            let leads_to = intents("leads_to", &q.leads_to);
             match Regex::new(&pattern_source(&q.pattern)) {
                 Ok(re) => {
                     checks.push(Check {
@@ -123,6 +134,7 @@ impl Questions {
                         say: q.say,
                         offer_human: q.offer_human,
                         covers,
+                        leads_to,
                     });
                 }
                 Err(e) => bad(format!("question `{}`: bad regex: {e}", q.id)),

@@ -69,7 +69,7 @@ slow-network-bye = Okay! Give it another try in a few minutes, and tell me if it
 
 no-payment-method-intro = { $lacking ->
     [none] No problem at all, I'll walk you through it step by step.
-   *[other] No { $lacking }? No problem, you don't need it. The easiest way is to have a friend or family member pay the order for you (friend pay){ $cod ->
+   *[other] No { $lacking }? That's fine. The easiest way is to have a friend or family member pay the order for you (friend pay){ $cod ->
         [yes] , or choose cash on delivery at checkout
        *[other] {""}
     }. Or pay with a method you already have.

@@ -147,8 +147,8 @@ frustrated-sorry = I'm sorry, I'm clearly not getting it right.
 bot-honest = I'm { $shop_name }'s automatic assistant, not a person. I can help with most payment problems right here, and a person from our team is online { $cs_open }–{ $cs_close }.
 bot-honest-waiting = I'm the shop's automatic assistant. A person from our team will answer you here; I've kept your messages for them.
 paid-thanks = Thank you! The order switches to paid as soon as the payment comes through, usually within { $sync_minutes } minutes, and then we get it ready to ship. If it still shows unpaid after that, tell me here and we'll check it.
-opt-out = Okay, no more payment reminders from me. (Changed your mind? Send /remind to turn them back on.)
-opt-out-closing = If you'd rather not buy, there's nothing you need to do: an unpaid order closes by itself after { $order_hold_hours } hours and nothing is charged.
+reminders-off = Okay, no more payment reminders from me. (Changed your mind? Send /remind to turn them back on.)
+reminders-off-closing = If you'd rather not buy, there's nothing you need to do: an unpaid order closes by itself after { $order_hold_hours } hours and nothing is charged.
 reminders-resumed = Okay, payment reminders are back on.
 order-found = Found it: order { $order_id }, { $item }, { $amount }.
 order-not-found = I can't see that order number from here, but I can still help. What's stopping the payment?
@@ -182,4 +182,4 @@ fact-noted = Got it: { $payment_method ->
    *[other] noted
 }.
 understood = Understood.
-opt-out-again = Reminders are already off: you won't get any more from me.
+reminders-off-again = Reminders are already off: you won't get any more from me.

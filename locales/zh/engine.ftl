@@ -146,8 +146,8 @@ frustrated-sorry = 抱歉亲，是我没理解好，给您添麻烦了。
 bot-honest = 亲，我是{ $shop_name }的智能助手，不是真人哦。大部分付款问题我都能帮您解决，人工客服的在线时间是 { $cs_open }–{ $cs_close }。
 bot-honest-waiting = 亲，我是店铺的智能助手~ 人工客服会在这里回复您，您的消息我都帮您留好了。
 paid-thanks = 谢谢亲！付款到账后订单会自动变成已付款，一般{ $sync_minutes }分钟内就会更新，之后我们马上为您安排发货。如果过了这个时间还显示未付款，在这里告诉我，我们帮您查。
-opt-out = 好的亲，之后不会再给您发付款提醒了，不打扰您啦。（想恢复的话发送 /remind 就可以）
-opt-out-closing = 如果不想要了，您什么都不用做：未付款的订单{ $order_hold_hours }小时后会自动关闭，不会扣款哦。
+reminders-off = 好的亲，之后不会再给您发付款提醒了，不打扰您啦。（想恢复的话发送 /remind 就可以）
+reminders-off-closing = 如果不想要了，您什么都不用做：未付款的订单{ $order_hold_hours }小时后会自动关闭，不会扣款哦。
 reminders-resumed = 好的，付款提醒已经为您恢复啦。
 order-found = 找到啦：订单 { $order_id }，{ $item }，{ $amount }。
 order-not-found = 亲，这个订单号我这边查不到，不过没关系，我也可以帮您~ 是什么卡住了付款呢？
@@ -181,4 +181,4 @@ fact-noted = 好的，记下了：{ $payment_method ->
    *[other] 其他方式
 }。
 understood = 明白的亲~
-opt-out-again = 亲，付款提醒已经关掉啦，不会再给您发了。
+reminders-off-again = 亲，付款提醒已经关掉啦，不会再给您发了。

@@ -456,7 +456,10 @@ impl Engine {
                 t.intent = Intent::Greeting;
                 match words.next() {
                     Some(payload) => self.bind_order(t, payload),
-                    None if t.session.with_bot() => t.say("welcome"),
+                    None if t.session.with_bot() => {
+                        t.say("welcome");
+                        self.repeat_question(t);
+                    }
                     None if t.session.owner == Owner::WaitingForAgent => self.acknowledge(t),
                     None => {}
                 }
@@ -785,13 +788,11 @@ impl Engine {
                 .map(|(v, _)| v.clone());
         }
         let wanted = t.normalized.trim_matches(|c: char| !c.is_alphanumeric());
-        let args: Vec<(Lang, FluentArgs<'static>)> = Lang::ALL
-            .iter()
-            .map(|l| (*l, self.text_args(*l, t.session, t.order.as_ref(), t.now)))
-            .collect();
+        // Labels take no variables (the content check holds them to it).
+        let no_args = FluentArgs::new();
         let is_label = |key: &str| {
-            args.iter().any(|(l, args)| {
-                let label = normalize(&self.content.locales.text(*l, key, args));
+            Lang::ALL.iter().any(|l| {
+                let label = normalize(&self.content.locales.text(*l, key, &no_args));
                 label.trim_matches(|c: char| !c.is_alphanumeric()) == wanted
             })
         };
@@ -914,18 +915,15 @@ impl Engine {
 
     fn finish(&self, t: Turn<'_>, replies: Vec<String>) -> Reply {
         let s = &*t.session;
-        let options = if t.options.is_empty() {
-            Vec::new()
-        } else {
-            let args = self.text_args(s.lang, s, t.order.as_ref(), t.now);
-            t.options
-                .iter()
-                .map(|(value, key)| QuickReply {
-                    value: value.clone(),
-                    label: self.content.locales.text(s.lang, key, &args),
-                })
-                .collect()
-        };
+        let no_args = FluentArgs::new();
+        let options = t
+            .options
+            .iter()
+            .map(|(value, key)| QuickReply {
+                value: value.clone(),
+                label: self.content.locales.text(s.lang, key, &no_args),
+            })
+            .collect();
         let state = match (&s.owner, &s.state) {
             (Owner::WaitingForAgent, _) => "handoff/waiting".to_string(),
             (Owner::Agent { .. }, _) => "handoff/agent".to_string(),

@@ -64,9 +64,13 @@ impl Engine {
             if matches!(t.session.owner, Owner::Agent { .. }) {
                 return true;
             }
-            t.say(if already { "opt-out-again" } else { "opt-out" });
+            t.say(if already {
+                "reminders-off-again"
+            } else {
+                "reminders-off"
+            });
             if p.intent == Intent::CancelOrder || lexicon.has_concept("cancel", &t.normalized) {
-                t.say("opt-out-closing");
+                t.say("reminders-off-closing");
             }
             if t.session.with_bot() {
                 t.session.state = DialogState::Idle;
@@ -382,6 +386,15 @@ impl Engine {
                 self.ask(t, DialogState::OfferingHuman, "offer-human-short")
             }
             DialogState::Idle => {}
+            // "我明明付过了怎么还显示待付款" in the middle of another dialog:
+            // a new blocker, helped with after the answer.
+            DialogState::Asking { intent, .. }
+                if intent != p.intent
+                    && self.confident(p)
+                    && question.leads_to.contains(&p.intent) =>
+            {
+                self.start(t, p.intent)
+            }
             DialogState::Asking { intent, step } => {
                 // The same message may have answered the pending question
                 // ("明天付行不行" while asked when they will pay).
