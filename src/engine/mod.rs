@@ -406,12 +406,20 @@ impl Engine {
         if let (false, Some(lang)) = (t.session.lang_pinned, detected) {
             t.session.lang = lang;
         }
-        let prediction = self.classifier.classify_normalized(&t.normalized, detected);
-        t.intent = prediction.intent;
-        t.confidence = prediction.confidence;
-        if self.before_dialog(t, &prediction) {
+        // Computed only when needed: a buyer waiting for a person or with an
+        // agent rarely needs the classifier at all.
+        let lazy = std::cell::OnceCell::new();
+        let normalized = t.normalized.clone();
+        let predict = || {
+            lazy.get_or_init(|| self.classifier.classify_normalized(&normalized, detected))
+                .clone()
+        };
+        if self.before_dialog(t, &predict) {
             return;
         }
+        let prediction = predict();
+        t.intent = prediction.intent;
+        t.confidence = prediction.confidence;
         // An explicit request for a person always wins; a guess that the
         // buyer wants one comes after repair ("are you a bot?", "useless!",
         // "客服几点下班" are not requests).

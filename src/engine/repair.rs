@@ -55,7 +55,7 @@ static ORDER_REF: LazyLock<Regex> = LazyLock::new(|| {
 impl Engine {
     /// Signals that apply whatever owns the conversation. True when the
     /// turn is done (answered, or left to the person who has it).
-    pub(super) fn before_dialog(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+    pub(super) fn before_dialog(&self, t: &mut Turn<'_>, predict: &dyn Fn() -> Prediction) -> bool {
         t.previous_question = t.session.last_question.take();
         let lexicon = self.classifier.lexicon();
         if lexicon.signals(Signal::OptOut, &t.normalized) {
@@ -69,7 +69,9 @@ impl Engine {
             } else {
                 "reminders-off"
             });
-            if p.intent == Intent::CancelOrder || lexicon.has_concept("cancel", &t.normalized) {
+            if lexicon.has_concept("cancel", &t.normalized)
+                || predict().intent == Intent::CancelOrder
+            {
                 t.say("reminders-off-closing");
             }
             if t.session.with_bot() {
@@ -81,13 +83,13 @@ impl Engine {
             Owner::Bot => false,
             // A person has the conversation: the bot stays silent.
             Owner::Agent { .. } => true,
-            Owner::WaitingForAgent => self.while_waiting(t, p),
+            Owner::WaitingForAgent => self.while_waiting(t, predict),
         }
     }
 
     /// A buyer waiting for a person is never left in silence, and can come
     /// back to the bot. False when the bot goes on with the message.
-    fn while_waiting(&self, t: &mut Turn<'_>, p: &Prediction) -> bool {
+    fn while_waiting(&self, t: &mut Turn<'_>, predict: &dyn Fn() -> Prediction) -> bool {
         let lexicon = self.classifier.lexicon();
         let paid = lexicon.signals(Signal::PaidNow, &t.normalized);
         if paid || lexicon.signals(Signal::NeverMind, &t.normalized) {
@@ -103,7 +105,8 @@ impl Engine {
             }
             // "算了不用了，余额不够", "算了，我就想问退货运费谁出": the bot goes
             // on with what they now say; a bare "never mind" gets an offer.
-            let more = (self.confident(p) && needs_help(p.intent))
+            let p = predict();
+            let more = (self.confident(&p) && needs_help(p.intent))
                 || self.content.questions.find(&t.normalized).is_some();
             if !more {
                 t.say("handoff-withdrawn-help");
