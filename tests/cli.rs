@@ -487,3 +487,68 @@ fn import_reads_csv_and_json_lines_and_names_each_bad_line() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let db = db.to_str().unwrap();
+    let config = dir.path().join("paynudge.toml");
+    std::fs::write(&config, "[reminders]\nholdout_percent = 0\n").unwrap();
+    let config = config.to_str().unwrap();
+    let now = chrono::Utc::now();
+    let order = serde_json::json!({"event": "created", "order_id": "P-9", "buyer": "tg:9",
+        "items": [{"name": "Wool scarf"}], "amount": 99, "at": now.timestamp() - 60,
+        "auto_close_at": now.timestamp() + 3 * 86_400, "payment_type": "online"});
+    let file = dir.path().join("orders.jsonl");
+    std::fs::write(&file, format!("{order}\n")).unwrap();
+    let out = paynudge(
+        &[
+            "orders",
+            "import",
+            file.to_str().unwrap(),
+            "--db",
+            db,
+            "--config",
+            config,
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let chat = |user: &str, line: &[u8]| {
+        let out = paynudge(
+            &[
+                "chat", "--json", "--db", db, "--user", user, "--config", config,
+            ],
+            line,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    // The order's buyer is promised a reminder; a buyer with no order is not.
+    let said = chat("tg:9", b"I'll pay tomorrow at 8pm\n");
+    assert!(said.contains("reminder at"), "{said}");
+    let said = chat("tg:10", b"I'll pay tomorrow at 8pm\n");
+    assert!(!said.contains("reminder at"), "{said}");
+    let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan = text(&out.stdout);
+    let line = plan
+        .lines()
+        .find(|l| l.starts_with("P-9"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("20:00") && line.contains("the time the buyer said"),
+        "{plan}"
+    );
+    // Said in words, an opt-out empties the plan for that order.
+    let said = chat("tg:9", "别再催了\n".as_bytes());
+    assert!(said.contains("\"reminders\":\"stopped\""), "{said}");
+    let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
+    let plan = text(&out.stdout);
+    let line = plan
+        .lines()
+        .find(|l| l.starts_with("P-9"))
+        .unwrap_or_default();
+    assert!(line.contains("buyer_stopped"), "{plan}");
+}

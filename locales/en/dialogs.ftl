@@ -103,7 +103,11 @@ friend-pay-friend-sees = Your friend opens it, sees the item and the amount, and
 
 out-of-stock-reserve = During the sale, stock is only deducted when an order is paid, so placing the order alone doesn't hold the item. Paying soon is the surest way to make it yours before someone else does.
 out-of-stock-ask-sold-out = Does it already show as sold out when you try to pay?
-out-of-stock-sold-out = Sorry about that! Stock sometimes comes back when other unpaid orders close, and our team can check for a restock or suggest a very similar item.
+out-of-stock-sold-out = { $stock_left ->
+    [none] Sorry about that! Stock sometimes comes back when other unpaid orders close, and our team can check for a restock or suggest a very similar item.
+    [0] Sorry about that, it has sold out. Stock sometimes comes back when other unpaid orders close, and our team can check for a restock or suggest a very similar item.
+   *[other] Our records still show { $stock_left } left, so please refresh the page and try again. If it still says sold out, our team can check it for you.
+}
 out-of-stock-ask-human = Shall I pass you to a person to check? They're online { $cs_open }–{ $cs_close }.
 out-of-stock-sold-out-bye = Okay! If it comes back in stock, paying straight away is the best way to get it.
 out-of-stock-pay-soon = Good, it's still available then! If you pay now it's yours, and if something stops you, just tell me and I'll help.
@@ -157,7 +161,10 @@ wrong-item-reorder = Okay! Just place the new order and pay as usual. If you lea
 
 ## not_my_order
 
-not-my-order-intro = Sorry for the confusion! Please open the order and check the item, amount, recipient and address. Maybe it rings a bell, for example something a family member ordered for you.
+not-my-order-intro = { $item ->
+    [none] Sorry for the confusion! Please open the order and check the item, amount, recipient and address. Maybe it rings a bell, for example something a family member ordered for you.
+   *[other] Sorry for the confusion! The order is for { $item }, { $amount }. Please check the recipient and address too: maybe it rings a bell, for example something a family member ordered for you.
+}
 not-my-order-ask-receiver = Or are you only receiving the parcel for someone else?
 not-my-order-relay = Thanks for letting us know! A few details on the order still need confirming with the buyer. Could you pass our message on to them, or share their contact with our customer service?
 not-my-order-ask-contact = If you have their phone number, send it here and I'll pass it to our customer service team.
@@ -169,12 +176,16 @@ not-my-order-safe-bye = Okay. There's nothing else you need to do, and sorry for
 
 ## will_pay
 
-will-pay-thanks = Thank you so much! As soon as your payment comes through we'll get it ready. Paid orders ship first, so it'll be on its way quickly.
+will-pay-thanks = Thank you so much! As soon as your payment comes through we'll get it ready. Paid orders ship first, so it'll be on its way quickly.{ $stock_left ->
+    [none] {""}
+   *[other] {" "}Only { $stock_left } left, and stock goes to whoever pays first.
+}
 will-pay-ask-when = When are you planning to pay?
 will-pay-noted = { $pay_late ->
     [yes] Just so you know, your order closes at { $closes_at }, before then, and a closed order can't be paid. Could you pay before { $closes_at }?
    *[no] { $reminders ->
         [stopped] Noted, thanks! As you asked, I won't send reminders, so just pay when you're ready.
+        [none] Noted, thanks: around { $pay_at } then.
        *[on] Noted, thanks! I'll send you a friendly reminder at { $pay_at } in case it slips your mind.
     } { $closes_at ->
         [none] Your order stays open for { $order_hold_hours } hours after you placed it, so please pay within that time.

@@ -171,7 +171,10 @@ cancel-order-close-again = Sure, there's nothing more to do: the unpaid order cl
 ack-idle = Okay! If anything gets in the way of paying, just tell me here.
 opt-sold_out-yes = Yes, it shows sold out
 opt-sold_out-no = No, it's still available
-remind-confirmed = I'll remind you at { $pay_at }, so you won't forget.
+remind-confirmed = { $reminders ->
+    [none] I can't set a reminder for this order from here, so please keep { $pay_at } in mind.
+   *[on] I'll remind you at { $pay_at }, so you won't forget.
+}
 fact-noted = Got it: { $payment_method ->
     [alipay] Alipay
     [wechat] WeChat Pay

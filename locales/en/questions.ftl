@@ -87,3 +87,4 @@ q-reminders-status = { $reminders ->
     [stopped] Right: payment reminders are off, and I won't send you any. (Send /remind if you ever want them back.)
    *[on] Reminders are still on for your unpaid order. Say "stop reminding me" or send /stop and I won't send any.
 }
+q-send-pay-link = Here's how to send it:

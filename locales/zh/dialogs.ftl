@@ -103,7 +103,11 @@ friend-pay-friend-sees = 朋友打开后能看到宝贝和金额，用TA自己�
 
 out-of-stock-reserve = 亲，活动期间宝贝是「付款减库存」的，只拍下不付款是不占库存的哦，所以尽早付款才能把宝贝稳稳留住，不会被先付款的买家抢走~
 out-of-stock-ask-sold-out = 亲现在付款时，宝贝已经显示库存不足或已售罄了吗？
-out-of-stock-sold-out = 抱歉亲，宝贝暂时没货了~ 有其他未付款订单关闭时库存可能会回来，客服也可以帮您看看会不会补货，或者推荐很相似的款式哦。
+out-of-stock-sold-out = { $stock_left ->
+    [none] 抱歉亲，宝贝暂时没货了~ 有其他未付款订单关闭时库存可能会回来，客服也可以帮您看看会不会补货，或者推荐很相似的款式哦。
+    [0] 抱歉亲，这款已经卖完了~ 有其他未付款订单关闭时库存可能会回来，客服也可以帮您看看会不会补货，或者推荐很相似的款式哦。
+   *[other] 亲，系统里这款还有{ $stock_left }件哦，麻烦刷新一下页面再试试；如果还是显示没货，客服可以帮您查一下。
+}
 out-of-stock-ask-human = 需要帮您转人工客服查一下吗？客服在线时间是{ $cs_open }–{ $cs_close }。
 out-of-stock-sold-out-bye = 好的亲~ 如果之后又有货了，第一时间付款就能抢到哦。
 out-of-stock-pay-soon = 那太好了，现在还有货哦！亲现在付款就稳稳是您的啦，付款时遇到任何问题随时告诉我~
@@ -157,7 +161,10 @@ wrong-item-reorder = 好的亲~ 重新拍好后正常付款就行，拍错的那
 
 ## not_my_order
 
-not-my-order-intro = 亲，给您添麻烦了~ 麻烦打开订单看一下宝贝、金额、收货人和地址，看看能不能想起来，比如是不是家人帮您拍的呢？
+not-my-order-intro = { $item ->
+    [none] 亲，给您添麻烦了~ 麻烦打开订单看一下宝贝、金额、收货人和地址，看看能不能想起来，比如是不是家人帮您拍的呢？
+   *[other] 亲，给您添麻烦了~ 这笔订单是{ $item }，{ $amount }，麻烦再看一下收货人和地址，看看能不能想起来，比如是不是家人帮您拍的呢？
+}
 not-my-order-ask-receiver = 还是说亲只是帮别人代收包裹呢？
 not-my-order-relay = 谢谢亲告知~ 订单里有些信息还需要和下单的本人确认一下，麻烦您把我们的消息转告TA，或者把TA的联系方式提供给我们客服可以吗？
 not-my-order-ask-contact = 方便的话，把TA的电话发给我，我转给客服同事跟TA确认哦。
@@ -169,12 +176,16 @@ not-my-order-safe-bye = 好的亲，其他都不需要您操作啦，打扰您�
 
 ## will_pay
 
-will-pay-thanks = 太感谢亲啦！付款到账后我们马上为您安排，已付款的订单优先发货，很快就能收到哦~
+will-pay-thanks = 太感谢亲啦！付款到账后我们马上为您安排，已付款的订单优先发货，很快就能收到哦~{ $stock_left ->
+    [none] {""}
+   *[other] 这款只剩{ $stock_left }件了，先付款先得哦。
+}
 will-pay-ask-when = 亲大概什么时候方便付款呢？
 will-pay-noted = { $pay_late ->
     [yes] 亲，提醒一下：订单会在{ $closes_at }自动关闭，比您说的时间早，关闭后就付不了了。方便在{ $closes_at }之前付款吗？
    *[no] { $reminders ->
         [stopped] 好的收到~ 您说过不需要提醒，我就不打扰啦，方便的时候付款就好。
+        [none] 好的收到~ 那就{ $pay_at }左右付款哈。
        *[on] 好的收到~ 我会在{ $pay_at }给您发个小提醒，以防忘记哈。
     }{ $closes_at ->
         [none] 订单拍下后会保留{ $order_hold_hours }小时，记得在这之前付款哦。

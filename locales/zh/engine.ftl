@@ -170,7 +170,10 @@ cancel-order-close-again = 好的亲，不用再操作啦：未付款的订单{ 
 ack-idle = 好的亲~ 付款遇到任何问题，随时在这里告诉我哦。
 opt-sold_out-yes = 是的，显示没货了
 opt-sold_out-no = 没有，还能买
-remind-confirmed = 放心，我会在{ $pay_at }提醒您的，不会忘哈~
+remind-confirmed = { $reminders ->
+    [none] 亲，这笔订单我这边没法设置提醒，麻烦记一下{ $pay_at }这个时间哦。
+   *[on] 放心，我会在{ $pay_at }提醒您的，不会忘哈~
+}
 fact-noted = 好的，记下了：{ $payment_method ->
     [alipay] 支付宝
     [wechat] 微信支付

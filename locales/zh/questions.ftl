@@ -86,3 +86,4 @@ q-reminders-status = { $reminders ->
     [stopped] 对的亲，付款提醒已经关掉了，不会再给您发了。（想恢复的话发送 /remind 就可以）
    *[on] 亲，这笔待付款订单的提醒目前还开着。说一声“别再提醒了”或发送 /stop，我就不会再发了。
 }
+q-send-pay-link = 这样发就可以：

@@ -46,11 +46,17 @@ impl Engine {
         let retry = (slot.kind == SlotKind::YesNo
             && lexicon.signals(Signal::WillRetry, &t.normalized))
         .then(|| "no".to_string());
+        // "那我就买吧" to "keep the order?" (after a cancel or a doubt).
+        let keeps = (slot.kind == SlotKind::YesNo
+            && matches!(intent, Intent::CancelOrder | Intent::Hesitant)
+            && lexicon.signals(Signal::WillBuy, &t.normalized))
+        .then(|| "yes".to_string());
         let strong = self
             .pick(t, text, &state)
             .or_else(|| self.slot_value(slot, t))
             .filter(|v| slot.kind != SlotKind::Choice || step.options.contains(v))
-            .or(retry);
+            .or(retry)
+            .or(keeps);
         let weak = || match slot.kind {
             SlotKind::YesNo | SlotKind::Phone => lexicon
                 .yes_no(&t.normalized)

@@ -258,7 +258,8 @@ impl Engine {
                 Speaker::Agent => "agent",
                 Speaker::Note => "note",
             };
-            text.push_str(&format!("\n[{who}] {}", turn.text));
+            // A number a buyer typed is shown masked, as in the details line.
+            text.push_str(&format!("\n[{who}] {}", mask_numbers(&turn.text)));
         }
         let title: String = format!(
             "{name} · {} · {}",
@@ -433,10 +434,45 @@ impl Engine {
 /// A phone number as lists show it: `138****8000`.
 pub fn mask_phone(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    // An 11-digit mobile keeps its prefix (`138****8000`); shorter numbers
+    // keep only their last four digits.
+    let head: String = match chars.len() {
+        11.. => chars[..3].iter().collect(),
+        _ => String::new(),
+    };
+    let hidden = chars.len() - head.chars().count() - tail.chars().count();
+    format!("{head}{}{tail}", "*".repeat(hidden))
+}
+
+/// `text` with every run of seven or more digits (spaces and dashes
+/// allowed between them) masked like a phone number.
+fn mask_numbers(text: &str) -> String {
+    static NUMBER: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\+?[0-9][0-9 -]{5,}[0-9]").expect("valid"));
+    NUMBER
+        .replace_all(text, |m: &regex::Captures<'_>| {
+            let digits: String = m[0].chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 7 {
+                mask_phone(&digits)
+            } else {
+                m[0].to_string()
+            }
+        })
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_masked() {
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+        assert_eq!(mask_phone("5550142"), "***0142");
+        assert_eq!(
+            mask_numbers("他电话是138 0013 8000，订单A-12"),
+            "他电话是138****8000，订单A-12"
+        );
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }

@@ -176,6 +176,7 @@ impl Engine {
             .iter()
             .filter_map(|id| orders.order(id).ok().flatten())
             .filter(|o| o.status == crate::orders::Status::Unpaid)
+            .filter(|o| self.order_owner(o).as_ref() == Some(user))
             .max_by_key(|o| o.created_at)
     }
 
@@ -308,7 +309,7 @@ impl Engine {
             withdrew: false,
         };
         turn.session.turns += 1;
-        let pay_at_before = turn.session.pay_at;
+        let view_before = handoff::reminder_view(turn.session);
         act(self, &mut turn);
         let mut lines = self.render_lines(&turn);
         if turn.speaker == Speaker::Bot && !lines.is_empty() {
@@ -337,18 +338,15 @@ impl Engine {
             turn.session.last_reply = fingerprint(&lines);
         }
         let speaker = turn.speaker;
-        let promised = turn
-            .session
-            .pay_at
-            .filter(|_| turn.session.pay_at != pay_at_before);
+        let changed = handoff::reminder_view(turn.session) != view_before;
         let reply = self.finish(turn, lines);
-        if let (Some(_), Some(orders)) = (promised, &self.orders) {
-            // The buyer said when they will pay: their orders' reminders
-            // move to that time, written before the reply is sent.
+        if let (true, Some(orders)) = (changed, &self.orders) {
+            // A stated pay time, an opt-out or its undoing: the buyer's
+            // orders' reminders move with it, before the reply is sent.
             let mut ids = orders.orders_of(user.as_str()).unwrap_or_default();
             ids.extend(session.order.clone());
             if let Err(e) = orders.reschedule_orders(&ids, &handoff::reminder_view(&session), now) {
-                tracing::error!(error = %e, "moving reminders to the buyer's pay time failed");
+                tracing::error!(error = %e, "rescheduling the buyer's reminders failed");
             }
         }
         if !reply.replies.is_empty() {
@@ -431,7 +429,7 @@ impl Engine {
         let declines_person = self
             .classifier
             .lexicon()
-            .signals(Signal::NeverMind, &t.normalized);
+            .signals(Signal::NoPerson, &t.normalized);
         let asks_person =
             prediction.intent == Intent::HumanAgent && !t.withdrew && !declines_person;
         if asks_person && prediction.by_rule {
@@ -659,6 +657,8 @@ impl Engine {
         t.intent = Intent::HumanAgent;
         t.session.saw(Intent::HumanAgent);
         t.session.owner = Owner::WaitingForAgent;
+        t.session.wait_told = false;
+        t.session.acks = 0;
         t.session.state = DialogState::Idle;
         t.session.misses = 0;
         t.options.clear();

@@ -43,6 +43,24 @@ static CANNOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"不了|不能|没法|无法|不行|can'?t|cannot|unable|won'?t|not able").expect("valid")
 });
 
+/// "没支付成功", "never went through": not paid.
+static NOT_PAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"没(有)?(付|支付|成功)|未(付|支付|成功)|失败|(?-u:\b)(never|didn'?t|did not|not|failed|can'?t)(?-u:\b)")
+        .expect("valid")
+});
+
+/// A number named as a contact.
+static PHONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"电话|手机|号码|联系方式|(?-u:\b)(phone|number|tel|mobile|cell|contact)(?-u:\b)")
+        .expect("valid")
+});
+
+/// A time in the past, or how long something has gone on.
+static PAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"昨|前天|上周|已经|卡了|等了|试了|(?-u:\b)(yesterday|last (night|week)|ago|earlier|already|been)(?-u:\b)|(?-u:\b)for (\d+|an?|half an?|two|three|several) (hours?|hrs?|minutes?|mins?)")
+        .expect("valid")
+});
+
 /// "not" / "不是" before a named value: a correction, not a lack.
 static NOT_THIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)not(?-u:\b)|不是").expect("valid"));
@@ -91,8 +109,11 @@ impl Engine {
     /// back to the bot. False when the bot goes on with the message.
     fn while_waiting(&self, t: &mut Turn<'_>, predict: &dyn Fn() -> Prediction) -> bool {
         let lexicon = self.classifier.lexicon();
-        let paid = lexicon.signals(Signal::PaidNow, &t.normalized);
-        if paid || lexicon.signals(Signal::NeverMind, &t.normalized) {
+        let paid = self.paid_now(&t.normalized);
+        // "算了，还是转人工吧" asks for a person again; it withdraws nothing.
+        let asks_again = lexicon.decisive(&t.normalized) == Some(Intent::HumanAgent)
+            && !lexicon.signals(Signal::NoPerson, &t.normalized);
+        if !asks_again && (paid || lexicon.signals(Signal::NeverMind, &t.normalized)) {
             t.session.owner = Owner::Bot;
             t.session.handoff_at = None;
             t.session.wait_told = false;
@@ -134,6 +155,15 @@ impl Engine {
         true
     }
 
+    /// "付好了", "it went through!": paid just now, not "paid but it still
+    /// shows unpaid" and not "never went through".
+    fn paid_now(&self, normalized: &str) -> bool {
+        let lexicon = self.classifier.lexicon();
+        lexicon.signals(Signal::PaidNow, normalized)
+            && !lexicon.has_concept("unpaid_status", normalized)
+            && !NOT_PAID.is_match(normalized)
+    }
+
     /// One short line: the message is kept for the person who will answer.
     pub(super) fn acknowledge(&self, t: &mut Turn<'_>) {
         t.intent = Intent::HumanAgent;
@@ -166,6 +196,18 @@ impl Engine {
             self.start(t, Intent::WillPay);
             return true;
         }
+        if lexicon.signals(Signal::FirmNo, &t.normalized)
+            && !lexicon.signals(Signal::WillBuy, &t.normalized)
+        {
+            // No pitch, no "why?": how the order closes, and that is all.
+            t.session.pitched = true;
+            t.session
+                .slots
+                .entry("cancel_reason".to_string())
+                .or_insert_with(|| "other".to_string());
+            self.start(t, Intent::CancelOrder);
+            return true;
+        }
         if lexicon.signals(Signal::RemindMe, &t.normalized) {
             // They ask for the reminder: that undoes an opt-out.
             if std::mem::take(&mut t.session.reminders_stopped) {
@@ -178,10 +220,7 @@ impl Engine {
             }
             return true;
         }
-        if lexicon.signals(Signal::PaidNow, &t.normalized)
-            && !lexicon.has_concept("unpaid_status", &t.normalized)
-            && expects_payment(t.session)
-        {
+        if self.paid_now(&t.normalized) && expects_payment(t.session) {
             t.session.pay_at = None;
             t.session.state = DialogState::Idle;
             t.session.misses = 0;
@@ -192,9 +231,14 @@ impl Engine {
             self.answer_question(t, p, question);
             return true;
         }
+        let asked_phone = self
+            .pending_slot(t.session)
+            .and_then(|s| self.content.flows.slots.get(s))
+            .is_some_and(|s| s.kind == SlotKind::Phone);
         if let Some(id) = ORDER_REF
             .captures(text.trim().to_lowercase().as_str())
             .and_then(|c| c.get(1))
+            .filter(|_| !asked_phone)
         {
             let id = id.as_str().to_uppercase();
             match self.bound_order(&t.session.user, Some(&id)) {
@@ -236,9 +280,16 @@ impl Engine {
                 }
             }
             let keep = match slot.kind {
-                SlotKind::Phone => true,
+                // A number is a contact only when one is asked for or named
+                // as one (not an order number, a date, an amount).
+                SlotKind::Phone => {
+                    self.pending_slot(t.session) == Some(slot.name.as_str())
+                        || PHONE_WORD.is_match(&t.normalized)
+                }
                 // A time is when they will pay only when they talk of paying
                 // (not "can I pay tomorrow?": a question, answered as one).
+                // "I've been trying for 2 hours", "昨天晚上付款失败": past.
+                SlotKind::Time if PAST.is_match(&t.normalized) => false,
                 SlotKind::Time => {
                     self.pending_slot(t.session) == Some(slot.name.as_str())
                         || p.intent == Intent::WillPay

@@ -135,12 +135,11 @@ impl Engine {
                 format!("{}.{:02}", gap / 100, gap % 100),
             ),
         }
-        args.set(
-            "stock_left",
-            order
-                .and_then(|o| o.stock_left)
-                .map_or_else(none, |n| n.to_string()),
-        );
+        // A number, so that `[0]` selects "sold out".
+        match order.and_then(|o| o.stock_left) {
+            Some(n) => args.set("stock_left", n),
+            None => args.set("stock_left", "none"),
+        }
         let local = |t: i64| {
             DateTime::from_timestamp(t, 0).map_or_else(none, |t| {
                 t.with_timezone(&tz).format("%m-%d %H:%M").to_string()
@@ -157,14 +156,16 @@ impl Engine {
         // A stated pay time after the order closes: say so, never promise.
         let late = matches!((session.pay_at, order.and_then(|o| o.auto_close_at)), (Some(p), Some(c)) if p >= c);
         args.set("pay_late", if late { "yes" } else { "no" });
-        args.set(
-            "reminders",
-            if session.reminders_stopped {
-                "stopped"
-            } else {
-                "on"
-            },
-        );
+        // "on" only when a reminder will really go at the stated time: never a
+        // promise the shop's policy (holdout, caps, cash on delivery) breaks.
+        let reminders = if session.reminders_stopped {
+            "stopped"
+        } else if session.pay_at.is_some() && !self.keeps_promise(session, order, now) {
+            "none"
+        } else {
+            "on"
+        };
+        args.set("reminders", reminders);
         args.set("lacking", self.lacking(lang, session));
         for name in self.content.flows.slots.keys() {
             let value = session
@@ -175,6 +176,17 @@ impl Engine {
             args.set(name.clone(), value);
         }
         args
+    }
+
+    /// Whether the buyer's order gets its reminder at the time they said.
+    fn keeps_promise(&self, session: &Session, order: Option<&Order>, now: DateTime<Utc>) -> bool {
+        let (Some(orders), Some(order)) = (&self.orders, order) else {
+            return false;
+        };
+        matches!(
+            orders.decide(order, &super::handoff::reminder_view(session), now),
+            crate::reminders::Decision::Remind { promised: true, .. }
+        )
     }
 
     /// Whether customer service is working at `now` (shop local time).

@@ -81,10 +81,16 @@ pub enum Signal {
     BareAnswer,
     /// "到时候提醒我一下", "what if I forget".
     RemindMe,
+    /// "不用劝了，直接取消": a firm no, respected at once.
+    FirmNo,
+    /// "那我就买吧", "I'll take it": keeping the order.
+    WillBuy,
+    /// "不用真人": the word for a person, declined.
+    NoPerson,
 }
 
 impl Signal {
-    pub const ALL: [Signal; 8] = [
+    pub const ALL: [Signal; 11] = [
         Signal::OptOut,
         Signal::NeverMind,
         Signal::AsksIfBot,
@@ -93,6 +99,9 @@ impl Signal {
         Signal::WillRetry,
         Signal::BareAnswer,
         Signal::RemindMe,
+        Signal::FirmNo,
+        Signal::WillBuy,
+        Signal::NoPerson,
     ];
 
     fn key(self) -> &'static str {
@@ -105,6 +114,9 @@ impl Signal {
             Signal::WillRetry => "will_retry",
             Signal::BareAnswer => "bare_answer",
             Signal::RemindMe => "remind_me",
+            Signal::FirmNo => "firm_no",
+            Signal::WillBuy => "will_buy",
+            Signal::NoPerson => "no_person",
         }
     }
 }

@@ -368,7 +368,7 @@ fn key_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
 impl Reminders {
     pub fn open(db: &sled::Db, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
         let tree = |name: &str| db.open_tree(name).map_err(store_err);
-        Ok(Reminders {
+        let reminders = Reminders {
             calendar: config.calendar(),
             config: config.clone(),
             orders: tree("orders")?,
@@ -378,7 +378,30 @@ impl Reminders {
             last_reminded: tree("reminders_last")?,
             by_buyer: tree("orders_by_buyer")?,
             db: db.clone(),
-        })
+        };
+        reminders.index_buyers_once()?;
+        Ok(reminders)
+    }
+
+    /// Orders stored before the buyer index existed are indexed once, the
+    /// first time a database is opened with it.
+    fn index_buyers_once(&self) -> Result<(), RemindersError> {
+        if !self.by_buyer.is_empty() || self.orders.is_empty() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        // A marker, so orders without a buyer do not cause a scan at every open.
+        batch.insert(&[0u8][..], &[]);
+        for item in self.orders.iter() {
+            let (_, bytes) = item.map_err(store_err)?;
+            if let Some(order) = Order::from_bytes(&bytes).filter(|o| !o.buyer.is_empty()) {
+                batch.insert(
+                    [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat(),
+                    &[],
+                );
+            }
+        }
+        self.by_buyer.apply_batch(batch).map_err(store_err)
     }
 
     pub fn order(&self, id: &str) -> Result<Option<Order>, RemindersError> {
