@@ -413,10 +413,12 @@ async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_clos
             .contains("the time the buyer said they would pay"),
         "{decision:?}"
     );
-    // The order's due entry moves there, so the scheduler sends then.
-    assert_eq!(r.orders_of("tg:7").unwrap(), vec!["W-1".to_string()]);
-    r.reschedule_orders(&["W-1".to_string()], &promised, t0)
-        .unwrap();
+    // The buyer's second open order: one reminder keeps the promise.
+    r.ingest(&created("W-3", "tg:7", t0, 99.0), t0).unwrap();
+    // The orders' due entries move there, so the scheduler sends then.
+    let ids = r.orders_of("tg:7").unwrap();
+    assert_eq!(ids, vec!["W-1".to_string(), "W-3".to_string()]);
+    r.reschedule_orders(&ids, &promised, t0).unwrap();
     let rec = Recorder::default();
     let with_promise = |_: &paynudge::orders::Order| promised;
     assert!(
@@ -424,7 +426,7 @@ async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_clos
             .await
             .unwrap()
             .iter()
-            .all(|s| s.order.id != "W-1")
+            .all(|s| s.order.buyer != "tg:7")
     );
     let sent = r
         .tick(at("2025-11-17 22:00"), &with_promise, &rec)

@@ -558,10 +558,16 @@ impl Reminders {
     ) -> Option<DateTime<Utc>> {
         let at = DateTime::from_timestamp(buyer.pay_at?, 0)?;
         let lapsed = at + Duration::hours(1) < now;
-        let reminded_since = order
-            .reminders
-            .last()
-            .is_some_and(|last| last.at >= at.timestamp() - 3600);
+        // One reminder keeps the promise, whichever order it was for: a
+        // buyer with three open orders is not messaged three times at once.
+        let since = at.timestamp() - 3600;
+        let reminded_since = order.reminders.last().is_some_and(|last| last.at >= since)
+            || buyer.last_reminded.is_some_and(|last| last >= since);
+        // A call is a person's task: it waits for the send windows.
+        let at = match self.channel(order) {
+            Channel::Call => self.calendar.next_open(at)?,
+            Channel::Message => at,
+        };
         let before_order = at.timestamp() < order.created_at;
         let after_close = order
             .auto_close_at
