@@ -25,8 +25,9 @@ use chrono::{DateTime, Duration, Utc};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// A stated pay time this close counts as "now": no reminder is promised.
-const NOW_MINUTES: i64 = 15;
+/// A stated pay time this close counts as "now" ("马上", "right now"): no
+/// reminder is promised. "In ten minutes" is a time.
+const NOW_MINUTES: i64 = 5;
 
 /// Acknowledgements for a buyer waiting for a person; they take turns, so
 /// the same words never come twice in a row.
