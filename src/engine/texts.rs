@@ -152,7 +152,19 @@ impl Engine {
                 .filter(|end| *end > now.timestamp())
                 .map_or_else(none, local),
         );
-        args.set("pay_at", session.pay_at.map_or_else(none, local));
+        // Today's time as "20:00"; another day's with its date.
+        let pay_at = session
+            .pay_at
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .map(|t| t.with_timezone(&tz));
+        let today = now.with_timezone(&tz).date_naive();
+        args.set(
+            "pay_at",
+            pay_at.map_or_else(none, |t| match t.date_naive() == today {
+                true => t.format("%H:%M").to_string(),
+                false => t.format("%m-%d %H:%M").to_string(),
+            }),
+        );
         // A stated pay time after the order closes: say so, never promise.
         let late = matches!((session.pay_at, order.and_then(|o| o.auto_close_at)), (Some(p), Some(c)) if p >= c);
         args.set("pay_late", if late { "yes" } else { "no" });
