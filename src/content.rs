@@ -78,6 +78,7 @@ pub const ENGINE_KEYS: &[&str] = &[
     "agent-outcome-unknown-order",
     "call-record",
     "agent-unknown-thread",
+    "agent-buyer-withdrew",
     "handoff-ping",
     "card-title",
     "card-buyer",

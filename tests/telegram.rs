@@ -643,3 +643,25 @@ async fn the_bot_process_takes_order_events_too() {
     let plan = String::from_utf8_lossy(&out.stdout);
     assert!(plan.starts_with("P-1 "), "{plan}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_who_says_never_mind_is_back_with_the_bot_and_the_agents_are_told() {
+    let fake = FakeBotApi::start().await;
+    let engine = engine(Arc::new(MemoryStore::default()));
+    let running = run(&fake, engine.clone()).await;
+
+    fake.private_text(5007, "转人工");
+    fake.wait_for("the topic", |f| !f.calls("CreateForumTopic").is_empty())
+        .await;
+    fake.private_text(5007, "算了不用了");
+    fake.wait_for("the notice in the topic", |f| {
+        f.texts_to(GROUP).iter().any(|t| t.contains("取消转人工"))
+    })
+    .await;
+    let texts = fake.texts_to(5007);
+    assert!(texts.iter().any(|t| t.contains("取消转人工")), "{texts:?}");
+    let buyer = paynudge::UserId::parse("tg:5007").unwrap();
+    let session = engine.store().load(&buyer).unwrap().unwrap();
+    assert!(session.with_bot(), "{:?}", session.owner);
+    running.stop().await;
+}

@@ -186,3 +186,4 @@ fact-noted = Got it: { $payment_method ->
 }.
 understood = Understood.
 reminders-off-again = Reminders are already off: you won't get any more from me.
+agent-buyer-withdrew = The buyer withdrew the request for a person and is back with the bot. Write here to take them over anyway.

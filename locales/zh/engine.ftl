@@ -185,3 +185,4 @@ fact-noted = 好的，记下了：{ $payment_method ->
 }。
 understood = 明白的亲~
 reminders-off-again = 亲，付款提醒已经关掉啦，不会再给您发了。
+agent-buyer-withdrew = 买家已取消转人工，回到机器人服务。如仍需跟进，在这里回复即可接手。

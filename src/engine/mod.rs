@@ -72,6 +72,9 @@ pub struct Reply {
     pub question: Option<u64>,
     /// The buyer asked for no payment reminders (`/stop`, or in words).
     pub reminders_stopped: bool,
+    /// This message took back a request for a person ("never mind"): the
+    /// channel tells the agents' thread.
+    pub handoff_withdrawn: bool,
 }
 
 pub struct Engine {
@@ -696,6 +699,7 @@ impl Engine {
             handoff_started: t.handoff_started,
             question: (!t.options.is_empty()).then_some(s.asked_turn),
             reminders_stopped: s.reminders_stopped,
+            handoff_withdrawn: t.withdrew,
         }
     }
 }

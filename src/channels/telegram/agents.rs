@@ -152,6 +152,29 @@ async fn ensure_topic<R: BotApi>(
     Ok((topic.thread_id, true))
 }
 
+/// A notice for the agents in the buyer's topic, if the buyer has one.
+pub async fn notice<R: BotApi>(
+    bot: &R,
+    app: &Telegram,
+    buyer: &BuyerId,
+    key: &str,
+) -> HandlerResult {
+    let Some(group) = app.agents.group else {
+        return Ok(());
+    };
+    let thread = app
+        .engine
+        .session(buyer)?
+        .and_then(|s| s.agent_thread)
+        .and_then(|t| t.parse::<i32>().ok());
+    if let Some(thread) = thread {
+        bot.send_message(group, app.engine.text(app.agents.lang, key))
+            .message_thread_id(ThreadId(MessageId(thread)))
+            .await?;
+    }
+    Ok(())
+}
+
 /// While a person owns the session: the buyer's message (text or media)
 /// goes into their topic.
 pub async fn relay_buyer<R: BotApi>(

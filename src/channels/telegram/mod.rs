@@ -373,6 +373,10 @@ async fn on_message<R: BotApi>(bot: R, msg: Message, app: Arc<Telegram>) -> Hand
             agents::open_topic(&bot, &app, &buyer, &name).await?;
         } else if reply.handoff {
             agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+        } else if reply.handoff_withdrawn {
+            // The agents see the words and that the buyer is back with the bot.
+            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+            agents::notice(&bot, &app, &buyer, "agent-buyer-withdrew").await?;
         }
     } else if let Some(kind) = media_kind(&msg) {
         let reply = app.engine.handle_media(&buyer, kind, now).await?;
