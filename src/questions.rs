@@ -38,17 +38,12 @@ pub struct Questions {
     checks: Vec<Check>,
 }
 
+#[derive(Debug)]
 struct Check {
     at: String,
     id: String,
     examples: Vec<String>,
     not: Vec<String>,
-}
-
-impl std::fmt::Debug for Check {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.id, self.at)
-    }
 }
 
 #[derive(Deserialize)]

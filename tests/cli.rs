@@ -530,13 +530,18 @@ fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
     assert!(said.contains("reminder at"), "{said}");
     let said = chat("tg:10", b"I'll pay tomorrow at 8pm\n");
     assert!(!said.contains("reminder at"), "{said}");
-    let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let plan = text(&out.stdout);
-    let line = plan
-        .lines()
-        .find(|l| l.starts_with("P-9"))
-        .unwrap_or_default();
+    // The plan's line for the order (and the whole plan, for messages).
+    let plan_line = || {
+        let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let plan = text(&out.stdout);
+        let line = plan
+            .lines()
+            .find(|l| l.starts_with("P-9"))
+            .unwrap_or_default();
+        (line.to_string(), plan)
+    };
+    let (line, plan) = plan_line();
     assert!(
         line.contains("20:00") && line.contains("the time the buyer said"),
         "{plan}"
@@ -544,11 +549,6 @@ fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
     // Said in words, an opt-out empties the plan for that order.
     let said = chat("tg:9", "别再催了\n".as_bytes());
     assert!(said.contains("\"reminders\":\"stopped\""), "{said}");
-    let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
-    let plan = text(&out.stdout);
-    let line = plan
-        .lines()
-        .find(|l| l.starts_with("P-9"))
-        .unwrap_or_default();
+    let (line, plan) = plan_line();
     assert!(line.contains("buyer_stopped"), "{plan}");
 }
