@@ -23,7 +23,7 @@ const BUYERS: usize = 400_000;
 struct Count(std::sync::atomic::AtomicUsize);
 
 impl Deliver for Count {
-    async fn deliver(&self, _: &Reminder) -> Result<(), String> {
+    async fn deliver(&self, _: &Reminder) -> Result<(), paynudge::reminders::DeliveryError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
@@ -48,7 +48,7 @@ fn row(what: &str, took: Elapsed, detail: &str) {
 fn created(i: usize, t0: DateTime<Utc>) -> Event {
     let at = t0 + Duration::seconds((i % 7200) as i64);
     Event::parse(&json!({"event": "created", "order_id": format!("O-{i}"),
-        "buyer": format!("tg:{}", i % BUYERS), "items": [{"name": "Wool scarf"}],
+        "buyer": format!("tg:{}", i % BUYERS + 1), "items": [{"name": "Wool scarf"}],
         "amount": 99 + (i % 50) as i64, "at": at.timestamp(),
         "auto_close_at": (at + Duration::days(3)).timestamp()}))
     .unwrap()
@@ -88,7 +88,7 @@ fn load(dir: &Path, n: usize, t0: DateTime<Utc>) {
 
     let mut session = Session::new(UserId::parse("tg:0").unwrap(), t0.timestamp());
     for b in 0..SESSIONS {
-        session.user = UserId::parse(&format!("tg:{b}")).unwrap();
+        session.user = UserId::parse(&format!("tg:{}", b + 1)).unwrap();
         session.reminders_stopped = b % 20 == 0;
         store.save(&session).unwrap();
         if b % 10 == 0 {

@@ -330,6 +330,14 @@ impl Config {
                 self.shop.same_day_cutoff
             )));
         }
+        // A supergroup's id is -100 followed by its number; teloxide's rate
+        // limiter panics on ids outside -1997852516352..=-1000000000000.
+        let chat = self.agents.chat_id;
+        if chat != 0 && !(-1_997_852_516_352..=-1_000_000_000_000).contains(&chat) {
+            return Err(bad(format!(
+                "agents.chat_id = {chat} is not a supergroup id (like -1001234567890)\nhint: add @RawDataBot to the group, or read the id from the group link"
+            )));
+        }
         if !(-12..=14).contains(&self.cs.utc_offset_hours) {
             return Err(bad("cs.utc_offset_hours must be between -12 and 14".into()));
         }

@@ -49,8 +49,12 @@ pub const GLOBAL_VARS: &[&str] = &[
     "reminders",
 ];
 
+/// Texts rendered as a part of a variable, with their own variables.
+const PART_VARS: &[(&str, &[&str])] = &[("items-and-more", &["first", "more"])];
+
 /// Texts the engine itself says, outside any dialog.
 pub const ENGINE_KEYS: &[&str] = &[
+    "items-and-more",
     "welcome",
     "help",
     "clarify-ask",
@@ -301,7 +305,14 @@ fn cross_check(flows: &Flows, questions: &Questions, locales: &Locales) -> Vec<S
                 "label `{key}` uses `${var}`: quick-reply labels take no variables"
             ));
         }
-        for var in vars.iter().filter(|v| !allowed.contains(v.as_str())) {
+        let own: &[&str] = PART_VARS
+            .iter()
+            .find(|(part, _)| part == key)
+            .map_or(&[], |(_, vars)| vars);
+        for var in vars
+            .iter()
+            .filter(|v| !allowed.contains(v.as_str()) && !own.contains(&v.as_str()))
+        {
             problems.push(format!(
                 "text `{key}` uses `${var}`, which paynudge does not set (see dialogs/README.md)"
             ));

@@ -13,6 +13,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UserId(String);
 
+/// One past the largest user id teloxide takes (see `UserId::telegram_chat`).
+pub const MAX_TELEGRAM_USER: i64 = 1 << 40;
+
 impl UserId {
     pub const MAX_BYTES: usize = 128;
 
@@ -37,6 +40,16 @@ impl UserId {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The Telegram private chat behind a `tg:` id: the user's id.
+    /// `None` for another channel's id or a number outside what teloxide
+    /// accepts as a user id (1 to 2^40-1): its rate limiter panics on
+    /// anything else, so such an id must never reach it. Telegram's user
+    /// ids fit in 52 bits by its docs, and today all are below 2^40.
+    pub fn telegram_chat(&self) -> Option<i64> {
+        let chat: i64 = self.0.strip_prefix("tg:")?.parse().ok()?;
+        (1..MAX_TELEGRAM_USER).contains(&chat).then_some(chat)
     }
 }
 

@@ -40,7 +40,7 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
         401
     );
 
-    let batch = json!([good, {"event": "created", "order_id": "E-2", "buyer": "tg:2", "items": [{"name": "Hat"}], "at": 1}]);
+    let batch = json!([good, {"event": "created", "order_id": "E-2", "buyer": "tg:2", "items": [{"name": "Hat"}], "at": 1_763_860_000}]);
     let (status, body) = post(addr, Some(token), &batch.to_string()).await;
     assert_eq!(status, 400);
     assert!(
@@ -51,6 +51,27 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
         reminders.order("E-1").unwrap().is_none(),
         "nothing of a rejected request is written"
     );
+
+    // Values that would choke the scheduler or Telegram are refused at the
+    // door, naming the field: a retrying backend gets a 400, not a 503 loop.
+    for (field, value) in [
+        ("buyer", json!("tg:99999999999999")),
+        ("buyer", json!("tg:-100123")),
+        ("at", json!(8_210_266_876_799_i64)),
+        ("at", json!(1_763_860_000_000_i64)),
+        ("auto_close_at", json!("9999-12-31T23:59:59Z")),
+        ("currency", json!("x".repeat(100_000))),
+        ("items", json!([{"name": "y".repeat(100_000)}])),
+        ("items", json!(vec![json!({"name": "Sock"}); 10_000])),
+        ("items", json!([{"name": "Sock", "quantity": 0}])),
+    ] {
+        let mut bad = good.clone();
+        bad[field] = value;
+        let (status, body) = post(addr, Some(token), &bad.to_string()).await;
+        assert_eq!(status, 400, "{field}: {body}");
+        assert!(body.contains(&format!("\"field\":\"{field}\"")), "{body}");
+    }
+    assert!(reminders.order("E-1").unwrap().is_none());
 
     let (status, body) = post(addr, Some(token), &good.to_string()).await;
     assert_eq!(status, 200, "{body}");

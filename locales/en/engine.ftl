@@ -101,6 +101,12 @@ command-human = Talk to a person
 command-help = What I can help with
 command-stop = Stop payment reminders
 
+## An order's items when the list is long ($first: the items that fit)
+items-and-more = { $first } and { $more ->
+    [one] one more item
+   *[other] { $more } more items
+}
+
 ## Payment reminders (the strategy's text; -a and -b are two wordings tried against each other)
 reminder-fast_delivery-a = Hi from { $shop_name }! Your order of { $item } ({ $amount }) isn't paid yet. We're already packing today's orders: pay now and yours ships first.
 reminder-fast_delivery-b = Hello! We'd love to get your { $item } on its way. Once your payment of { $amount } comes in, we ship it first thing.{ $closes_at ->

@@ -100,6 +100,9 @@ command-human = 转人工客服
 command-help = 我能帮您做什么
 command-stop = 不再接收付款提醒
 
+## 商品很多时订单的商品列表（$first：放得下的商品）
+items-and-more = { $first } 等，另有 { $more } 件商品
+
 ## 催付消息（按策略；-a 与 -b 是两种说法，做对比）
 reminder-fast_delivery-a = 亲，这里是{ $shop_name }～您拍下的{ $item }（{ $amount }）还没有付款哦。今天的订单我们已经在安排发货了，现在付款会优先为您发出～
 reminder-fast_delivery-b = 亲，您的{ $item }已经准备好啦，付款（{ $amount }）后我们第一时间发货哦。{ $closes_at ->

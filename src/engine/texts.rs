@@ -11,6 +11,9 @@ use chrono::{DateTime, Utc};
 use fluent_bundle::FluentArgs;
 use std::hash::{Hash, Hasher};
 
+/// How much of an order's item list a text quotes.
+const ITEMS_MAX_CHARS: usize = 160;
+
 impl Engine {
     pub(super) fn render_lines(&self, t: &Turn<'_>) -> Vec<String> {
         if t.say.is_empty() {
@@ -47,6 +50,20 @@ impl Engine {
     ) -> String {
         let args = self.text_args(lang, session, order, now);
         self.content.locales.text(lang, key, &args)
+    }
+
+    /// The order's items for a text: a long list is cut ("Wool scarf and
+    /// 39 more items"), so every message quoting it fits in a chat message.
+    fn items_text(&self, lang: Lang, order: &Order) -> String {
+        match order.items_within(ITEMS_MAX_CHARS) {
+            (shown, 0) => shown,
+            (shown, more) => {
+                let mut args = FluentArgs::new();
+                args.set("first", shown);
+                args.set("more", more);
+                self.content.locales.text(lang, "items-and-more", &args)
+            }
+        }
     }
 
     /// Every variable a text may use, for one language. Built once per turn
@@ -97,7 +114,10 @@ impl Engine {
             session.order.clone().unwrap_or_else(|| "none".to_string()),
         );
         let none = || "none".to_string();
-        args.set("item", order.map_or_else(none, Order::item_summary));
+        args.set(
+            "item",
+            order.map_or_else(none, |o| self.items_text(lang, o)),
+        );
         args.set("amount", order.map_or_else(none, Order::amount_text));
         let closes = order
             .and_then(|o| o.auto_close_at)

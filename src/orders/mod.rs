@@ -4,6 +4,7 @@
 //! cancelled, closed) is never undone by a later-arriving "created", and
 //! applying the same event again changes nothing.
 
+mod bounds;
 pub mod import;
 
 use serde::{Deserialize, Serialize};
@@ -68,11 +69,29 @@ pub struct Order {
     /// What the agent who called recorded (`paynudge calls record`).
     #[serde(default)]
     pub call_outcome: Option<String>,
+    /// A reminder could not be delivered and will not be retried: the order
+    /// gets no more (the plan and the report say why). New fields go last,
+    /// as `Option`s: see `FORMAT_POSTCARD`.
+    #[serde(default)]
+    pub undeliverable: Option<Undeliverable>,
+}
+
+/// Why a reminder for an order could not be delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undeliverable {
+    pub at: i64,
+    /// Which reminder (1 = the first).
+    pub number: usize,
+    /// The channel's words ("chat not found", "gave up after 5 attempts: ...").
+    pub reason: String,
 }
 
 /// Orders are stored as postcard behind this format byte: planning reads
 /// every unpaid order, and the compact form is a third the size of JSON.
-const FORMAT_POSTCARD: u8 = 1;
+/// Format 1 is format 2 without `undeliverable`; postcard writes `None` as
+/// one zero byte, so a format-1 record plus that byte reads as format 2.
+const FORMAT_POSTCARD: u8 = 2;
+const FORMAT_POSTCARD_1: u8 = 1;
 
 impl Order {
     pub fn to_bytes(&self) -> Result<Vec<u8>, postcard::Error> {
@@ -85,23 +104,48 @@ impl Order {
     pub fn from_bytes(bytes: &[u8]) -> Option<Order> {
         match bytes.split_first()? {
             (&FORMAT_POSTCARD, rest) => postcard::from_bytes(rest).ok(),
+            (&FORMAT_POSTCARD_1, rest) => postcard::from_bytes(&[rest, &[0]].concat()).ok(),
             _ => serde_json::from_slice(bytes).ok(),
         }
     }
 
     pub fn item_summary(&self) -> String {
-        let names: Vec<String> = self
-            .items
-            .iter()
-            .map(|i| {
-                if i.quantity > 1 {
-                    format!("{} ×{}", i.name, i.quantity)
-                } else {
-                    i.name.clone()
-                }
-            })
-            .collect();
-        names.join(", ")
+        self.items_within(usize::MAX).0
+    }
+
+    /// The items as `Scarf ×2, Hat`, cut to about `max_chars` characters:
+    /// whole items while they fit (the first always, shortened with `…` if
+    /// it alone is too long), and how many were left out. A reminder must
+    /// fit in one chat message whatever the order holds.
+    pub fn items_within(&self, max_chars: usize) -> (String, usize) {
+        let mut text = String::new();
+        let mut used = 0;
+        for (n, item) in self.items.iter().enumerate() {
+            let quantity = if item.quantity > 1 {
+                format!(" ×{}", item.quantity)
+            } else {
+                String::new()
+            };
+            let chars = item.name.chars().count() + quantity.chars().count() + 2;
+            if n > 0 && used + chars > max_chars {
+                return (text, self.items.len() - n);
+            }
+            if n > 0 {
+                text.push_str(", ");
+            }
+            if chars > max_chars {
+                let keep = max_chars
+                    .saturating_sub(quantity.chars().count() + 1)
+                    .max(1);
+                text.extend(item.name.chars().take(keep));
+                text.push('…');
+            } else {
+                text.push_str(&item.name);
+            }
+            text.push_str(&quantity);
+            used += chars;
+        }
+        (text, 0)
     }
 
     pub fn amount_text(&self) -> String {
@@ -172,16 +216,18 @@ fn time_field(v: &Value, field: &str) -> Result<Option<i64>, EventError> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
             .as_i64()
-            .map(Some)
-            .ok_or_else(|| bad(field, "must be Unix seconds")),
+            .ok_or_else(|| bad(field, "must be Unix seconds"))
+            .and_then(|at| bounds::time(field, at))
+            .map(Some),
         Some(Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|t| Some(t.timestamp()))
             .map_err(|_| {
                 bad(
                     field,
                     "must be RFC 3339 (2026-11-23T10:00:00+08:00) or Unix seconds",
                 )
-            }),
+            })
+            .and_then(|t| bounds::time(field, t.timestamp()))
+            .map(Some),
         Some(_) => Err(bad(field, "must be a time")),
     }
 }
@@ -247,7 +293,14 @@ impl Event {
         };
         let order = if kind == EventKind::Created {
             let buyer = text_field(v, "buyer")?;
-            crate::session::UserId::parse(buyer).map_err(|e| bad("buyer", e.to_string()))?;
+            let id =
+                crate::session::UserId::parse(buyer).map_err(|e| bad("buyer", e.to_string()))?;
+            if buyer.starts_with("tg:") && id.telegram_chat().is_none() {
+                return Err(bad(
+                    "buyer",
+                    "a Telegram buyer is `tg:` and the user's id, a whole number from 1 to 2^40-1",
+                ));
+            }
             let items: Vec<Item> = serde_json::from_value(
                 v.get("items").cloned().unwrap_or(Value::Null),
             )
@@ -257,9 +310,7 @@ impl Event {
                     "must be a list of {\"name\": ..., \"quantity\": ...}",
                 )
             })?;
-            if items.is_empty() {
-                return Err(bad("items", "must name at least one item"));
-            }
+            bounds::items(&items)?;
             let payment = match v
                 .get("payment_type")
                 .and_then(Value::as_str)
@@ -279,11 +330,9 @@ impl Event {
                 buyer: buyer.to_string(),
                 items,
                 amount_minor: amount_minor(v)?,
-                currency: v
-                    .get("currency")
-                    .and_then(Value::as_str)
-                    .unwrap_or("CNY")
-                    .to_string(),
+                currency: bounds::currency(
+                    v.get("currency").and_then(Value::as_str).unwrap_or("CNY"),
+                )?,
                 created_at: at,
                 status: Status::Unpaid,
                 payment,
@@ -293,6 +342,7 @@ impl Event {
                 paid_at: None,
                 reminders: Vec::new(),
                 call_outcome: None,
+                undeliverable: None,
             })
         } else {
             None
@@ -342,6 +392,7 @@ impl Event {
                 paid_at: None,
                 reminders: Vec::new(),
                 call_outcome: None,
+                undeliverable: None,
             },
         };
         let terminal = order.status != Status::Unpaid;
@@ -379,6 +430,29 @@ mod tests {
         let o = e.order.unwrap();
         assert_eq!(o.amount_minor, 19_990);
         assert_eq!(o.item_summary(), "Scarf ×2");
+        let many = Order {
+            items: (0..40)
+                .map(|n| Item {
+                    name: format!("Wool scarf {n}"),
+                    quantity: 1,
+                })
+                .collect(),
+            ..o.clone()
+        };
+        assert_eq!(
+            many.items_within(30),
+            ("Wool scarf 0, Wool scarf 1".into(), 38)
+        );
+        let long = Order {
+            items: vec![Item {
+                name: "x".repeat(100_000),
+                quantity: 2,
+            }],
+            ..o.clone()
+        };
+        let (text, more) = long.items_within(30);
+        assert_eq!((text.chars().count(), more), (30, 0));
+        assert!(text.ends_with("… ×2"));
         assert_eq!(o.amount_text(), "199.90 CNY");
         assert!(o.auto_close_at.is_some());
     }
@@ -411,9 +485,21 @@ mod tests {
         assert_eq!(Order::from_bytes(&bytes), Some(order.clone()));
         assert_eq!(
             Order::from_bytes(&serde_json::to_vec(&order).unwrap()),
-            Some(order)
+            Some(order.clone())
         );
-        assert_eq!(Order::from_bytes(b"\x01garbage"), None);
+        assert_eq!(Order::from_bytes(b"\x02garbage"), None);
+        // Format 1: the same record without the trailing `undeliverable`.
+        let v1 = [&[FORMAT_POSTCARD_1], &bytes[1..bytes.len() - 1]].concat();
+        assert_eq!(Order::from_bytes(&v1), Some(order.clone()));
+        let failed = Order {
+            undeliverable: Some(Undeliverable {
+                at: 1,
+                number: 1,
+                reason: "chat not found".into(),
+            }),
+            ..order
+        };
+        assert_eq!(Order::from_bytes(&failed.to_bytes().unwrap()), Some(failed));
     }
 
     #[test]

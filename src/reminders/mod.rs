@@ -3,19 +3,26 @@
 //! Orders come in as events (`orders.rs`) and live in sled next to the
 //! sessions. Each unpaid order has at most one entry in a due-time index
 //! (`due`: big-endian due time ++ order id), so a scheduler tick is a range
-//! scan up to now, never a scan of all orders. A reminder is written to the
-//! outbox before it is sent and marked when sent; after a crash, pending
-//! outbox entries are sent on the next tick and sent ones never again. Every
-//! condition is checked again at the moment of sending. The clock is a
-//! parameter, so tests run days of virtual time in milliseconds.
-
+//! scan up to now, never a scan of all orders. The clock is a parameter, so
+//! tests run days of virtual time in milliseconds.
+//!
+//! Delivery is at least once, with the window for a repeat kept to one
+//! request: a reminder is written to the outbox before it is sent, marked
+//! `Sending` (durably) just before the request, and recorded on the order
+//! when the channel confirms. A crash before the request sends it on the
+//! next tick; a crash after Telegram accepted it but before the record sends
+//! it again (the only duplicate). Every condition is checked again at the
+//! moment of sending. A delivery failure touches only its own reminder:
+//! permanent ones mark the order undeliverable, transient ones retry with
+//! backoff, and the tick goes on with the rest.
 pub mod calendar;
 mod report;
 
 pub use report::{Rate, Report};
 
 use crate::config::RemindersConfig;
-use crate::orders::{Event, Order, PaymentType, SentReminder, Status};
+use crate::orders::{Event, Order, PaymentType, SentReminder, Status, Undeliverable};
+use crate::store::SyncedDb;
 use calendar::{Calendar, Window};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,6 +46,8 @@ pub enum Skip {
     BuyerBlocked,
     WithAgent,
     NoBuyer,
+    /// A reminder could not be delivered (the order says why).
+    Undeliverable,
 }
 
 impl Skip {
@@ -55,6 +64,7 @@ impl Skip {
             Skip::BuyerBlocked => "buyer_blocked",
             Skip::WithAgent => "with_agent",
             Skip::NoBuyer => "no_buyer",
+            Skip::Undeliverable => "undeliverable",
         }
     }
 }
@@ -199,6 +209,16 @@ impl PlanPage {
             order.id, order.buyer, self.scratch
         );
         let _ = decision.write_to(&mut self.text, tz);
+        if let (Decision::Skip(Skip::Undeliverable), Some(failed)) =
+            (decision, &order.undeliverable)
+        {
+            let _ = write!(
+                self.text,
+                " (reminder {}: {})",
+                failed.number,
+                failed.reason.escape_debug()
+            );
+        }
         self.text.push('\n');
         self.orders += 1;
     }
@@ -231,7 +251,11 @@ pub struct Reminder {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum OutboxState {
+    /// Not sent yet, or to be retried at `retry_at`.
     Pending,
+    /// The request was (about to be) made; found at a tick, it means the
+    /// process died before the answer was recorded: sent again.
+    Sending,
     /// Only in outboxes written by earlier versions; removed on sight.
     Sent,
 }
@@ -240,6 +264,31 @@ enum OutboxState {
 struct OutboxEntry {
     state: OutboxState,
     reminder: Reminder,
+    /// Requests made so far.
+    #[serde(default)]
+    attempts: u32,
+    /// Unix seconds before which a failed attempt is not retried.
+    #[serde(default)]
+    retry_at: Option<i64>,
+}
+
+/// Why a delivery failed, which decides what becomes of the reminder.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// It would fail again: no such chat, blocked, the text refused.
+    #[error("{0}")]
+    Permanent(String),
+    /// It may work later: the network, the server, a rate limit.
+    #[error("{0}")]
+    Transient(String),
+}
+
+/// Transient failures are retried this many times in all, then given up.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Minutes to wait after failed attempt `n` (1-based): 1, 4, 16, 64.
+fn backoff_minutes(attempts: u32) -> i64 {
+    4_i64.pow(attempts.saturating_sub(1).min(4))
 }
 
 /// Delivers reminders: the Telegram channel, the call-task list, or a test double.
@@ -247,7 +296,7 @@ pub trait Deliver {
     fn deliver(
         &self,
         reminder: &Reminder,
-    ) -> impl std::future::Future<Output = Result<(), String>> + Send;
+    ) -> impl std::future::Future<Output = Result<(), DeliveryError>> + Send;
 }
 
 pub struct Reminders {
@@ -262,7 +311,7 @@ pub struct Reminders {
     last_reminded: sled::Tree,
     /// `buyer \0 order id`: a buyer's orders, to reschedule them together.
     by_buyer: sled::Tree,
-    db: sled::Db,
+    db: SyncedDb,
 }
 
 /// What a call can achieve: a fixed list, so the report can group them.
@@ -366,8 +415,8 @@ fn key_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
 }
 
 impl Reminders {
-    pub fn open(db: &sled::Db, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
-        let tree = |name: &str| db.open_tree(name).map_err(store_err);
+    pub fn open(db: &SyncedDb, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
+        let tree = |name: &str| db.db().open_tree(name).map_err(store_err);
         let reminders = Reminders {
             calendar: config.calendar(),
             config: config.clone(),
@@ -445,8 +494,9 @@ impl Reminders {
             .map_err(|e| store_err(format!("{e:?}")))
     }
 
+    /// Waits until everything written so far survives a power cut.
     pub fn flush(&self) -> Result<(), RemindersError> {
-        self.db.flush().map(|_| ()).map_err(store_err)
+        self.db.flush().map_err(store_err)
     }
 
     fn holdout(&self, order: &Order) -> bool {
@@ -462,6 +512,7 @@ impl Reminders {
             Status::Cancelled => Some(Skip::Cancelled),
             Status::Closed => Some(Skip::Closed),
             Status::Unpaid if order.buyer.is_empty() => Some(Skip::NoBuyer),
+            Status::Unpaid if order.undeliverable.is_some() => Some(Skip::Undeliverable),
             Status::Unpaid if order.payment == PaymentType::CashOnDelivery => {
                 Some(Skip::CashOnDelivery)
             }
@@ -682,8 +733,10 @@ impl Reminders {
         state
     }
 
-    /// Sends what is due at `now`: first what a crash left in the outbox,
-    /// then the due index up to `now`. Returns the reminders sent.
+    /// Sends what is due at `now`: first what is left in the outbox (a
+    /// crash, or a retry whose time has come), then the due index up to
+    /// `now`. Returns the reminders sent. One reminder's delivery failure
+    /// never stops the others; only a storage failure ends the tick early.
     pub async fn tick<D: Deliver>(
         &self,
         now: DateTime<Utc>,
@@ -691,16 +744,17 @@ impl Reminders {
         deliver: &D,
     ) -> Result<Vec<Reminder>, RemindersError> {
         let mut sent = Vec::new();
-        // 1. What a crash left in the outbox (written, not yet marked sent).
-        // Sent entries are removed, so this stays as small as what is in flight.
+        // 1. The outbox. Sent entries are removed, so this stays as small as
+        // what is in flight or waiting for a retry.
         let mut pending = Vec::new();
         for (key, value) in self.outbox.iter().filter_map(Result::ok) {
             match serde_json::from_slice::<OutboxEntry>(&value) {
-                Ok(entry) if entry.state == OutboxState::Pending => pending.push((key, entry)),
-                // Kept as sent by earlier versions: the order records it.
-                Ok(_) => {
+                Ok(entry) if entry.state == OutboxState::Sent => {
+                    // Kept as sent by earlier versions: the order records it.
                     self.outbox.remove(&key).map_err(store_err)?;
                 }
+                Ok(entry) if entry.retry_at.is_some_and(|t| t > now.timestamp()) => {}
+                Ok(entry) => pending.push((key, entry)),
                 Err(e) => tracing::warn!(error = %e, "an unreadable outbox entry is left alone"),
             }
         }
@@ -744,8 +798,10 @@ impl Reminders {
                     let entry = OutboxEntry {
                         state: OutboxState::Pending,
                         reminder,
+                        attempts: 0,
+                        retry_at: None,
                     };
-                    let out_key = self.db.generate_id().map_err(store_err)?.to_be_bytes();
+                    let out_key = self.db.db().generate_id().map_err(store_err)?.to_be_bytes();
                     let bytes = serde_json::to_vec(&entry).map_err(store_err)?;
                     // Written to the outbox and taken off the index together.
                     (&self.outbox, &self.due, &self.order_due)
@@ -756,7 +812,6 @@ impl Reminders {
                             Ok::<_, sled::transaction::ConflictableTransactionError<()>>(())
                         })
                         .map_err(|e| store_err(format!("{e:?}")))?;
-                    self.flush()?;
                     if let Some(r) = self
                         .send_pending(out_key.to_vec().into(), entry, now, buyer, deliver)
                         .await?
@@ -786,9 +841,9 @@ impl Reminders {
             .map_err(|e| store_err(format!("{e:?}")))
     }
 
-    /// Sends one outbox entry if the order still wants it, then records it on
-    /// the order and removes the entry, in one transaction; the order's next
-    /// reminder is scheduled in the same transaction.
+    /// Sends one outbox entry if the order still wants it, then records the
+    /// outcome: sent (on the order, with its next reminder scheduled, and the
+    /// entry removed, in one transaction), to be retried, or undeliverable.
     async fn send_pending<D: Deliver>(
         &self,
         key: sled::IVec,
@@ -819,11 +874,73 @@ impl Reminders {
             self.outbox.remove(&key).map_err(store_err)?;
             return Ok(None);
         }
-        entry.reminder.order = order.clone();
-        if let Err(e) = deliver.deliver(&entry.reminder).await {
-            tracing::warn!(order = %order.id, error = %e, "sending a reminder failed; it stays in the outbox");
-            return Err(RemindersError::Store(format!("delivery failed: {e}")));
+        if entry.state == OutboxState::Sending {
+            tracing::warn!(order = %order.id, "a reminder was being sent when the process stopped; sending it again (at least once)");
         }
+        // The attempt is durable before the request: a crash from here on
+        // repeats at most this one request.
+        entry.reminder.order = order.clone();
+        entry.state = OutboxState::Sending;
+        entry.attempts += 1;
+        entry.retry_at = None;
+        self.put_outbox(&key, &entry)?;
+        let failure = match deliver.deliver(&entry.reminder).await {
+            Ok(()) => return self.record_sent(key, entry, state, now).map(Some),
+            Err(DeliveryError::Transient(e)) if entry.attempts < MAX_ATTEMPTS => {
+                let wait = backoff_minutes(entry.attempts);
+                tracing::warn!(order = %order.id, attempt = entry.attempts, error = %e, "a reminder could not be sent; retrying in {wait} min");
+                entry.state = OutboxState::Pending;
+                entry.retry_at = Some((now + Duration::minutes(wait)).timestamp());
+                self.put_outbox(&key, &entry)?;
+                return Ok(None);
+            }
+            Err(DeliveryError::Transient(e)) => {
+                format!("gave up after {} attempts: {e}", entry.attempts)
+            }
+            Err(DeliveryError::Permanent(e)) => e,
+        };
+        tracing::warn!(order = %order.id, reason = %failure.escape_debug(), "a reminder cannot be delivered; the order gets no more");
+        let failed = Undeliverable {
+            at: now.timestamp(),
+            number: entry.reminder.number,
+            reason: failure.chars().take(200).collect(),
+        };
+        (&self.outbox, &self.orders, &self.due, &self.order_due)
+            .transaction(|(outbox, orders, due, order_due)| {
+                outbox.remove(&key)?;
+                let Some(mut order) = stored(orders, &entry.reminder.order.id)? else {
+                    return Ok(());
+                };
+                order.undeliverable = Some(failed.clone());
+                orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                schedule(
+                    due,
+                    order_due,
+                    &order.id,
+                    &Decision::Skip(Skip::Undeliverable),
+                )
+            })
+            .map_err(|e| store_err(format!("{e:?}")))?;
+        self.flush()?;
+        Ok(None)
+    }
+
+    /// Writes an outbox entry and waits until it is durable.
+    fn put_outbox(&self, key: &[u8], entry: &OutboxEntry) -> Result<(), RemindersError> {
+        let bytes = serde_json::to_vec(entry).map_err(store_err)?;
+        self.outbox.insert(key, bytes).map_err(store_err)?;
+        self.flush()
+    }
+
+    /// Records a delivered reminder on the order, removes its outbox entry
+    /// and schedules the next, in one transaction.
+    fn record_sent(
+        &self,
+        key: sled::IVec,
+        entry: OutboxEntry,
+        state: BuyerState,
+        now: DateTime<Utc>,
+    ) -> Result<Reminder, RemindersError> {
         let sent = SentReminder {
             at: now.timestamp(),
             strategy: entry.reminder.strategy.key().to_string(),
@@ -861,7 +978,7 @@ impl Reminders {
             })
             .map_err(|e| store_err(format!("{e:?}")))?;
         self.flush()?;
-        Ok(Some(entry.reminder))
+        Ok(entry.reminder)
     }
 
     /// Records what the agent's call for `order_id` achieved, one of

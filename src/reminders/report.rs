@@ -49,6 +49,8 @@ pub struct Report {
     /// Eligible orders that were reminded vs the holdout, paid at all.
     pub reminded_paid: Rate,
     pub holdout_paid: Rate,
+    /// Orders whose reminder could not be delivered, by the channel's reason.
+    pub undeliverable: BTreeMap<String, usize>,
 }
 
 fn paid_after(order: &Order, at: i64) -> bool {
@@ -69,6 +71,9 @@ impl Reminders {
             .filter(|o| o.created_at >= since && !o.buyer.is_empty())
         {
             r.orders += 1;
+            if let Some(failed) = &order.undeliverable {
+                *r.undeliverable.entry(failed.reason.clone()).or_default() += 1;
+            }
             let online = order.payment == PaymentType::Online;
             if self.holdout(&order) && online {
                 r.holdout_paid.add(order.status == Status::Paid);
@@ -165,6 +170,12 @@ impl Report {
             let _ = writeln!(out, "\n  {title}");
             for (name, rate) in table {
                 row(&mut out, name, rate, "");
+            }
+        }
+        if !self.undeliverable.is_empty() {
+            let _ = writeln!(out, "\n  reminders that could not be delivered (orders)");
+            for (reason, count) in &self.undeliverable {
+                let _ = writeln!(out, "  {count:>6}  {}", reason.escape_debug());
             }
         }
         let _ = writeln!(out, "\n  by reminder number");

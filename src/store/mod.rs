@@ -6,9 +6,11 @@
 
 mod memory;
 mod sled_store;
+mod synced;
 
 pub use memory::MemoryStore;
 pub use sled_store::SledStore;
+pub use synced::SyncedDb;
 
 use crate::error::StoreError;
 use crate::session::{Session, UserId};

@@ -6,7 +6,7 @@
 //! while the previous flush ran: with many buyers at once the cost of fsync
 //! is shared, and with one buyer a turn waits for exactly one flush.
 
-use super::{Commit, Durability, SessionStore};
+use super::{Commit, Durability, SessionStore, SyncedDb};
 use crate::error::StoreError;
 use crate::session::{Session, UserId};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ const SERVICE_CACHE_BYTES: u64 = 64 << 20;
 const BATCH_CACHE_BYTES: u64 = 1 << 30;
 
 pub struct SledStore {
-    db: sled::Db,
+    db: SyncedDb,
     sessions: sled::Tree,
     /// Records that would not deserialise are moved here, never deleted.
     quarantine: sled::Tree,
@@ -124,6 +124,7 @@ impl SledStore {
             .open_tree("quarantine")
             .map_err(|e| classify_error(path, e))?;
         let index = db.open_tree("index").map_err(|e| classify_error(path, e))?;
+        let db = SyncedDb::open(db, path).map_err(|e| classify_error(path, e.into()))?;
         let shared = Arc::new(Shared {
             written: AtomicU64::new(0),
             wake: (Mutex::new(false), Condvar::new()),
@@ -155,7 +156,7 @@ impl SledStore {
     }
 }
 
-fn flush_loop(db: &sled::Db, shared: &Shared) {
+fn flush_loop(db: &SyncedDb, shared: &Shared) {
     let mut flushed = 0u64;
     loop {
         let closing = {
@@ -306,16 +307,14 @@ impl SledStore {
         Commit(seq)
     }
 
-    /// The database, for the other trees that live beside the sessions (orders).
-    pub fn db(&self) -> &sled::Db {
+    /// The database, for the other trees that live beside the sessions
+    /// (orders), with the flush that makes them durable.
+    pub fn db(&self) -> &SyncedDb {
         &self.db
     }
 
     /// Forces everything written so far to disk (used by tools and tests).
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db
-            .flush()
-            .map(|_| ())
-            .map_err(|e| classify_error(&self.path, e))
+        self.db.flush().map_err(|e| classify_error(&self.path, e))
     }
 }

@@ -260,7 +260,7 @@ impl Telegram {
     ) -> HandlerResult {
         let last = reply.replies.len().saturating_sub(1);
         for (n, text) in reply.replies.iter().enumerate() {
-            let mut request = bot.send_message(chat, text.clone());
+            let mut request = bot.send_message(chat, fit(text.clone()));
             if n == last && !reply.options.is_empty() {
                 request = request.reply_markup(keyboard(reply));
             }
@@ -276,6 +276,25 @@ impl Telegram {
         }
         Ok(())
     }
+}
+
+/// Telegram refuses a message over 4,096 characters (UTF-16 code units):
+/// a longer one is cut, with `…`, rather than lost.
+pub(super) fn fit(text: String) -> String {
+    const MAX_UNITS: usize = 4096;
+    if text.len() <= MAX_UNITS || text.encode_utf16().count() <= MAX_UNITS {
+        return text;
+    }
+    let mut units = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units < MAX_UNITS
+        })
+        .collect();
+    cut.push('…');
+    cut
 }
 
 fn blocked(e: &RequestError) -> bool {
@@ -309,9 +328,11 @@ fn buyer_id(chat: ChatId) -> Result<BuyerId, Error> {
     BuyerId::parse(&format!("tg:{}", chat.0))
 }
 
-/// The private chat behind a buyer id made by `buyer_id`.
+/// The private chat behind a buyer id made by `buyer_id`; `None` for ids
+/// Telegram could not have issued, which never reach teloxide (its rate
+/// limiter panics on them).
 pub(super) fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
-    let chat = ChatId(buyer.as_str().strip_prefix("tg:")?.parse().ok()?);
+    let chat = ChatId(buyer.telegram_chat()?);
     (buyer_id(chat).ok().as_ref() == Some(buyer)).then_some(chat)
 }
 

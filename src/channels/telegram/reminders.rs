@@ -1,11 +1,13 @@
 //! Delivering payment reminders on Telegram: messages to buyers, call tasks
 //! to the support group, driven by a once-a-minute scheduler tick.
 
-use super::{BotApi, Telegram, buyer_chat};
-use crate::reminders::{Channel, Deliver, Reminder, RemindersError};
+use super::{BotApi, Telegram, blocked, buyer_chat, fit, keyboard};
+use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
+use teloxide::prelude::*;
+use teloxide::{ApiError, RequestError};
 
 struct Delivery<R> {
     app: Arc<Telegram>,
@@ -13,14 +15,16 @@ struct Delivery<R> {
 }
 
 impl<R: BotApi> Deliver for Delivery<R> {
-    async fn deliver(&self, reminder: &Reminder) -> Result<(), String> {
+    async fn deliver(&self, reminder: &Reminder) -> Result<(), DeliveryError> {
         let engine = &self.app.engine;
         match reminder.channel {
             Channel::Message => {
+                let permanent = |why: &str| DeliveryError::Permanent(why.to_string());
                 let buyer = engine
                     .order_owner(&reminder.order)
-                    .ok_or("the order names no buyer")?;
-                let chat = buyer_chat(&buyer).ok_or("the buyer is not a Telegram chat")?;
+                    .ok_or_else(|| permanent("the order names no buyer"))?;
+                let chat = buyer_chat(&buyer)
+                    .ok_or_else(|| permanent("the buyer is not a Telegram chat"))?;
                 let reply = engine
                     .remind(
                         &reminder.order,
@@ -29,11 +33,28 @@ impl<R: BotApi> Deliver for Delivery<R> {
                         Utc::now(),
                     )
                     .await
-                    .map_err(|e| e.to_string())?;
-                self.app
-                    .deliver(&self.bot, chat, &buyer, &reply)
-                    .await
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+                if reply.replies.is_empty() {
+                    return Ok(());
+                }
+                // One message, the question's buttons under it: a crash can
+                // then repeat at most this one request, never half of it.
+                let mut request = self.bot.send_message(chat, fit(reply.replies.join("\n\n")));
+                if !reply.options.is_empty() {
+                    request = request.reply_markup(keyboard(&reply));
+                }
+                match request.await {
+                    Ok(_) => Ok(()),
+                    Err(e) if blocked(&e) => {
+                        tracing::info!(buyer = %buyer, "buyer blocked the bot");
+                        engine
+                            .mark_blocked(&buyer, Utc::now())
+                            .await
+                            .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+                        Err(permanent("the buyer blocked the bot"))
+                    }
+                    Err(e) => Err(classify(e)),
+                }
             }
             Channel::Call => {
                 let task = format!(
@@ -44,10 +65,10 @@ impl<R: BotApi> Deliver for Delivery<R> {
                 match self.app.agents.group() {
                     Some(group) => self
                         .bot
-                        .send_message(group, task)
+                        .send_message(group, fit(task))
                         .await
                         .map(|_| ())
-                        .map_err(|e| e.to_string()),
+                        .map_err(classify),
                     None => {
                         tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
                         Ok(())
@@ -55,6 +76,26 @@ impl<R: BotApi> Deliver for Delivery<R> {
                 }
             }
         }
+    }
+}
+
+/// Whether sending again could work. Telegram answers a refusal with a
+/// description, which teloxide maps to an `ApiError`: those are final. The
+/// network, unparseable answers (a proxy's error page) and rate limits are
+/// not. A 5xx with a JSON body arrives as `ApiError::Unknown`: an "Internal
+/// Server Error" or "Bad Gateway" description is transient, a "Bad Request"
+/// or "Forbidden" one is not.
+fn classify(e: RequestError) -> DeliveryError {
+    let text = e.to_string();
+    match &e {
+        RequestError::Api(ApiError::Unknown(description))
+            if !(description.starts_with("Bad Request")
+                || description.starts_with("Forbidden")) =>
+        {
+            DeliveryError::Transient(text)
+        }
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => DeliveryError::Permanent(text),
+        _ => DeliveryError::Transient(text),
     }
 }
 
