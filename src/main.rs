@@ -474,7 +474,11 @@ async fn serve_orders(
         .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
     eprintln!("paynudge: order events on http://{listen}/events");
     let router = paynudge::channels::orders_http::router(token, engine);
-    Ok(async move { axum::serve(listener, router).await.map_err(Error::Console) })
+    let limits = paynudge::channels::http::Limits::default();
+    Ok(async move {
+        paynudge::channels::http::serve(listener, router, limits, std::future::pending()).await;
+        Ok(())
+    })
 }
 
 fn default_db_dir() -> PathBuf {

@@ -29,7 +29,13 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     let router = paynudge::channels::orders_http::router(token.into(), Arc::new(engine));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let limits = paynudge::channels::http::Limits::default();
+    tokio::spawn(paynudge::channels::http::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
 
     let good = json!({"event": "created", "order_id": "E-1", "buyer": "tg:1", "items": [{"name": "Mug"}], "amount": 35, "at": 1_763_860_000});
     assert_eq!(post(addr, None, &good.to_string()).await.0, 401);
@@ -187,4 +193,87 @@ fn texts_about_an_order_without_a_closing_time_read_naturally() {
             assert!(!text.contains("  ") && !text.contains(" ."), "{text}");
         }
     }
+}
+
+/// Whether the server closed `stream` (read returns end of file or an
+/// error) within `within`, after sending nothing or what it had to say.
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut sink = Vec::new();
+    matches!(
+        tokio::time::timeout(within, stream.read_to_end(&mut sink)).await,
+        Ok(_)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let engine =
+        common::engine_with(Arc::new(store), Config::default()).with_orders(reminders.clone());
+    let token = "a-long-shop-backend-token";
+    let router = paynudge::channels::orders_http::router(token.into(), Arc::new(engine));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = paynudge::channels::http::Limits {
+        header: Duration::from_millis(300),
+        request: Duration::from_millis(600),
+        connections: 8,
+    };
+    tokio::spawn(paynudge::channels::http::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
+
+    // Three times the cap in idle connections, one that sends half a head,
+    // one whose body never comes.
+    let mut idle = Vec::new();
+    for _ in 0..24 {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    let mut slow_head = TcpStream::connect(addr).await.unwrap();
+    slow_head
+        .write_all(b"POST /events HTTP/1.1\r\nHost")
+        .await
+        .unwrap();
+    // A valid request still gets through: slots free as the idle ones time out.
+    let good = json!({"event": "created", "order_id": "T-1", "buyer": "tg:1", "items": [{"name": "Mug"}], "amount": 35, "at": 1_763_860_000});
+    let (status, body) = post(addr, Some(token), &good.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+    for stream in idle.iter_mut().take(8) {
+        assert!(closed_within(stream, Duration::from_secs(5)).await);
+    }
+    assert!(closed_within(&mut slow_head, Duration::from_secs(5)).await);
+
+    let mut slow_body = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n{{\"event\""
+    );
+    slow_body.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), async {
+        use tokio::io::AsyncReadExt;
+        slow_body.read_to_end(&mut answer).await
+    })
+    .await;
+    assert!(read.is_ok(), "a body that never comes is cut off");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+
+    // A keep-alive connection that goes quiet after its request is closed too.
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    let request =
+        format!("GET /report HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n");
+    kept.write_all(request.as_bytes()).await.unwrap();
+    assert!(closed_within(&mut kept, Duration::from_secs(5)).await);
 }

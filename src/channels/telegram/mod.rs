@@ -221,9 +221,19 @@ impl Telegram {
                     }
                     options = options.secret_token(secret);
                 }
-                let listener = teloxide::update_listeners::webhooks::axum(bot, options)
+                // Bound before the webhook is set, so a taken port fails
+                // loudly instead of leaving Telegram posting to nobody.
+                let socket = tokio::net::TcpListener::bind(listen)
                     .await
-                    .map_err(|e| Error::Setup(format!("cannot set the webhook: {e}")))?;
+                    .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
+                let (listener, stopped, router) =
+                    teloxide::update_listeners::webhooks::axum_to_router(bot, options)
+                        .await
+                        .map_err(|e| Error::Setup(format!("cannot set the webhook: {e}")))?;
+                let limits = crate::channels::http::Limits::default();
+                tokio::spawn(crate::channels::http::serve(
+                    socket, router, limits, stopped,
+                ));
                 dispatcher.dispatch_with_listener(listener, errors).await;
             }
         }
