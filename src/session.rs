@@ -13,6 +13,27 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UserId(String);
 
+/// How the channels here name their chats. An order's buyer in one of these
+/// forms is a chat the shop named, and it owns the order; a buyer in another
+/// form (the shop's own account number) is one the shop could not name, and
+/// a deep link claims the order for the chat that opens it.
+const CHAT_PREFIXES: &[&str] = &["tg:", "console:"];
+
+/// Whether `id` names a chat (see `CHAT_PREFIXES`).
+pub fn names_a_chat(id: &str) -> bool {
+    CHAT_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// The chat an order belongs to: the chat the shop named, whatever link was
+/// opened; else the chat a genuine deep link bound it to (first claim);
+/// else the buyer as named.
+pub fn order_owner<'a>(named: &'a str, claimed: Option<&'a str>) -> &'a str {
+    match claimed {
+        Some(chat) if !names_a_chat(named) => chat,
+        _ => named,
+    }
+}
+
 /// One past the largest user id teloxide takes (see `UserId::telegram_chat`).
 pub const MAX_TELEGRAM_USER: i64 = 1 << 40;
 

@@ -276,3 +276,63 @@ async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
     kept.write_all(request.as_bytes()).await.unwrap();
     assert!(closed_within(&mut kept, Duration::from_secs(5)).await);
 }
+
+#[test]
+fn a_deep_link_never_takes_an_order_from_the_chat_the_shop_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let store: Arc<dyn SessionStore> = Arc::new(store);
+    let signer = paynudge::links::LinkSigner::new(b"a deep-link secret, long enough").unwrap();
+    let engine = common::engine_with(store.clone(), Config::default())
+        .with_orders(reminders.clone())
+        .with_links(paynudge::links::LinkSigner::new(b"a deep-link secret, long enough").unwrap());
+    for (id, buyer) in [("OA1", "tg:3001"), ("OB1", "shop-account-777")] {
+        let event = Event::parse(&json!({"event": "created", "order_id": id, "buyer": buyer,
+            "items": [{"name": "Wool scarf"}], "amount": 99, "at": 1_763_860_000}))
+        .unwrap();
+        reminders.ingest(&event, common::noon()).unwrap();
+    }
+    let link = |order: &str| {
+        let payload = signer.sign(order, 4_000_000_000).unwrap();
+        format!("/start {payload}")
+    };
+    let (named, stranger, other) = (
+        UserId::parse("tg:3001").unwrap(),
+        UserId::parse("tg:3199").unwrap(),
+        UserId::parse("tg:3200").unwrap(),
+    );
+    let owner = |id: &str| {
+        let order = reminders.order(id).unwrap().unwrap();
+        engine.order_owner(&order).unwrap()
+    };
+    // A genuine link opened first by another chat: refused, nothing shown.
+    let reply = common::say(&engine, &stranger, &link("OA1"))
+        .replies
+        .join("\n");
+    assert!(reply.contains("another chat"), "{reply}");
+    assert!(!reply.contains("Wool scarf"), "{reply}");
+    assert_eq!(owner("OA1"), named);
+    // The named chat opens it: theirs, and it says so.
+    let reply = common::say(&engine, &named, &link("OA1"))
+        .replies
+        .join("\n");
+    assert!(
+        reply.contains("OA1") && reply.contains("Wool scarf"),
+        "{reply}"
+    );
+    // A claim left by an earlier version changes nothing either.
+    store.claim("order", "OA1", "tg:3199").unwrap();
+    assert_eq!(owner("OA1"), named);
+    // An order the shop could not name a chat for: the first chat to open
+    // its link gets it, and only that chat.
+    let reply = common::say(&engine, &stranger, &link("OB1"))
+        .replies
+        .join("\n");
+    assert!(reply.contains("Wool scarf"), "{reply}");
+    let reply = common::say(&engine, &other, &link("OB1"))
+        .replies
+        .join("\n");
+    assert!(reply.contains("another chat"), "{reply}");
+    assert_eq!(owner("OB1"), stranger);
+}

@@ -6,6 +6,7 @@ use super::{Engine, Turn};
 use crate::intent::Intent;
 use crate::lang::Lang;
 use crate::session::Owner;
+use crate::session::names_a_chat;
 
 impl Engine {
     pub(super) fn command(&self, t: &mut Turn<'_>, command: &str) {
@@ -70,12 +71,23 @@ impl Engine {
             tracing::info!(user = %t.session.user, "deep link rejected");
             return t.say("link-invalid");
         };
-        match self.store.claim("order", &order, t.session.user.as_str()) {
-            Ok((owner, _)) if owner == t.session.user.as_str() => {
-                t.order = self
-                    .orders
-                    .as_ref()
-                    .and_then(|o| o.order(&order).ok().flatten());
+        let known = self
+            .orders
+            .as_ref()
+            .and_then(|o| o.order(&order).ok().flatten());
+        let me = t.session.user.as_str();
+        // A chat the shop named keeps its order: a link is for buyers the
+        // shop could not name, never a way to take an order from one.
+        let claimed = match &known {
+            Some(o) if names_a_chat(&o.buyer) => Ok(o.buyer.clone()),
+            _ => self
+                .store
+                .claim("order", &order, me)
+                .map(|(owner, _)| owner),
+        };
+        match claimed {
+            Ok(owner) if owner == me => {
+                t.order = known;
                 t.session.order = Some(order);
                 t.say("order-bound");
             }

@@ -324,7 +324,8 @@ impl Engine {
         // Keyed by the id as text: a stored session's id is valid, so a
         // match needs no parsing.
         Ok(move |order: &Order| {
-            let owner = bound.get(&order.id).unwrap_or(&order.buyer);
+            let claimed = bound.get(&order.id).map(String::as_str);
+            let owner = crate::session::order_owner(&order.buyer, claimed);
             states.get(owner).copied().unwrap_or_default()
         })
     }

@@ -183,11 +183,14 @@ impl Engine {
             .max_by_key(|o| o.created_at)
     }
 
-    /// The buyer's session an order belongs to: the chat a deep link bound
-    /// it to, or else the buyer the shop named.
+    /// The buyer's session an order belongs to (`session::order_owner`).
     pub fn order_owner(&self, order: &Order) -> Option<UserId> {
-        let bound = self.store.lookup("order", &order.id).ok().flatten();
-        UserId::parse(bound.as_deref().unwrap_or(&order.buyer)).ok()
+        let claimed = self.store.lookup("order", &order.id).ok().flatten();
+        UserId::parse(crate::session::order_owner(
+            &order.buyer,
+            claimed.as_deref(),
+        ))
+        .ok()
     }
 
     pub fn config(&self) -> &Config {
