@@ -13,8 +13,6 @@ use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Classifier, Config, Content, Engine};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use teloxide::error_handlers::LoggingErrorHandler;
-use teloxide::update_listeners::Polling;
 
 const MESSAGES: &[&str] = &[
     "forgot my alipay pin",
@@ -43,10 +41,11 @@ async fn scenario(
         store,
     ));
     let app = Telegram::new(engine);
-    let (token, handle) = if throttle {
-        start(&app, telegram::bot(TOKEN, Some(&fake.url)).unwrap())
+    let stop: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = if throttle {
+        Box::pin(fake_bot_api::start_throttled(&fake.url, app).stop())
     } else {
-        start(&app, telegram::plain_bot(TOKEN, Some(&fake.url)).unwrap())
+        let bot = telegram::plain_bot(TOKEN, Some(&fake.url)).unwrap();
+        Box::pin(fake_bot_api::start(app, bot.clone(), bot).stop())
     };
 
     let began = Instant::now();
@@ -89,30 +88,7 @@ async fn scenario(
         latencies.len() as f64 / wall.as_secs_f64(),
         wall
     );
-    while token.shutdown().is_err() {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
-}
-
-fn start<R: telegram::BotApi>(
-    app: &Arc<Telegram>,
-    bot: R,
-) -> (
-    teloxide::dispatching::ShutdownToken,
-    tokio::task::JoinHandle<()>,
-) {
-    let mut dispatcher = app.dispatcher(bot.clone(), false);
-    let token = dispatcher.shutdown_token();
-    let listener = Polling::builder(bot)
-        .timeout(Duration::from_secs(1))
-        .build();
-    let handle = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(listener, LoggingErrorHandler::new())
-            .await
-    });
-    (token, handle)
+    stop.await;
 }
 
 fn main() {

@@ -50,11 +50,15 @@ pub const GLOBAL_VARS: &[&str] = &[
 ];
 
 /// Texts rendered as a part of a variable, with their own variables.
-const PART_VARS: &[(&str, &[&str])] = &[("items-and-more", &["first", "more"])];
+const PART_VARS: &[(&str, &[&str])] = &[
+    ("items-and-more", &["first", "more"]),
+    ("agent-relay-late", &["minutes"]),
+];
 
 /// Texts the engine itself says, outside any dialog.
 pub const ENGINE_KEYS: &[&str] = &[
     "items-and-more",
+    "agent-relay-late",
     "welcome",
     "help",
     "clarify-ask",

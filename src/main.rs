@@ -352,7 +352,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                         }
                     });
                 }
-                Telegram::new(engine).run(bot, mode).await
+                let group_bot = paynudge::channels::telegram::group_bot(&bot);
+                Telegram::new(engine).run(bot, group_bot, mode).await
             })
         }
         Command::Link { order_id, config } => {

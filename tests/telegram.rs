@@ -5,7 +5,7 @@
 mod common;
 mod fake_bot_api;
 
-use fake_bot_api::{FakeBotApi, GROUP, TOKEN};
+use fake_bot_api::{FakeBotApi, GROUP, Running, TOKEN};
 use paynudge::channels::telegram::{self, Telegram};
 use paynudge::links::LinkSigner;
 use paynudge::store::{MemoryStore, SessionStore, SledStore};
@@ -13,20 +13,10 @@ use paynudge::{Config, Engine, UserId};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::dispatching::ShutdownToken;
-use teloxide::error_handlers::LoggingErrorHandler;
-use teloxide::update_listeners::Polling;
+use teloxide::adaptors::Throttle;
 
 const SECRET: &[u8] = b"test secret for deep links, long enough";
 const AGENT: u64 = 777;
-
-struct Running {
-    token: ShutdownToken,
-    handle: tokio::task::JoinHandle<()>,
-    /// For the once-a-minute jobs, which tests run at a virtual time.
-    app: Arc<Telegram>,
-    bot: teloxide::adaptors::Throttle<teloxide::Bot>,
-}
 
 fn config() -> Config {
     let mut config = Config::default();
@@ -38,44 +28,9 @@ fn engine(store: Arc<dyn SessionStore>) -> Arc<Engine> {
     Arc::new(common::engine_with(store, config()).with_links(LinkSigner::new(SECRET).unwrap()))
 }
 
-/// Runs the dispatcher with the rate limiter, as in production.
-async fn run(fake: &FakeBotApi, engine: Arc<Engine>) -> Running {
-    let bot = telegram::bot(TOKEN, Some(&fake.url)).unwrap();
-    let app = Telegram::new(engine);
-    let mut dispatcher = app.dispatcher(bot.clone(), false);
-    let token = dispatcher.shutdown_token();
-    let listener = Polling::builder(bot.clone())
-        .timeout(Duration::from_secs(1))
-        .build();
-    let handle = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(listener, LoggingErrorHandler::new())
-            .await;
-    });
-    Running {
-        token,
-        handle,
-        app,
-        bot,
-    }
-}
-
-impl Running {
-    async fn stop(self) {
-        loop {
-            match self.token.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        }
-        tokio::time::timeout(Duration::from_secs(10), self.handle)
-            .await
-            .unwrap()
-            .unwrap();
-    }
+/// Runs the dispatcher with the rate limiters, as in production.
+async fn run(fake: &FakeBotApi, engine: Arc<Engine>) -> Running<Throttle<teloxide::Bot>> {
+    fake_bot_api::start_throttled(&fake.url, Telegram::new(engine))
 }
 
 fn buttons(message: &Value) -> Vec<(String, String)> {
@@ -421,7 +376,8 @@ async fn webhook_mode_checks_the_secret_token() {
         listen,
         secret: Some("hook-secret_123".into()),
     };
-    let task = tokio::spawn(app.run(bot, mode));
+    let group_bot = telegram::group_bot(&bot);
+    let task = tokio::spawn(app.run(bot, group_bot, mode));
     fake.wait_for("SetWebhook", |f| !f.calls("SetWebhook").is_empty())
         .await;
     let update = r#"{"update_id":1,"message":{"message_id":7,"date":1700000000,"chat":{"id":1313,"type":"private","first_name":"A"},"from":{"id":1313,"is_bot":false,"first_name":"A"},"text":"hello"}}"#;
@@ -567,7 +523,7 @@ async fn a_topic_nobody_answers_is_pinged_once() {
     fake.wait_for("the card", |f| !f.sent_to(GROUP).is_empty())
         .await;
     let now = chrono::Utc::now();
-    let ping = |at| running.app.ping_waiting_topics(&running.bot, at);
+    let ping = |at| running.app.ping_waiting_topics(at);
     assert_eq!(ping(now).await, 0, "not before the wait is up");
     assert_eq!(ping(now + chrono::Duration::hours(1)).await, 1);
     let pinged = fake.sent_to(GROUP).pop().unwrap();

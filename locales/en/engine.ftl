@@ -192,4 +192,5 @@ fact-noted = Got it: { $payment_method ->
 }.
 understood = Understood.
 reminders-off-again = Reminders are already off: you won't get any more from me.
+agent-relay-late = ⏱ The next lines reach you { $minutes } min late: Telegram lets the bot post only about 20 messages a minute in this group. The buyer wrote them earlier.
 agent-buyer-withdrew = The buyer withdrew the request for a person and is back with the bot. Write here to take them over anyway.

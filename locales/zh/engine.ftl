@@ -188,4 +188,5 @@ fact-noted = 好的，记下了：{ $payment_method ->
 }。
 understood = 明白的亲~
 reminders-off-again = 亲，付款提醒已经关掉啦，不会再给您发了。
+agent-relay-late = ⏱ 以下消息晚到了 { $minutes } 分钟：Telegram 限制机器人在本群每分钟只能发约 20 条消息。买家是更早发的。
 agent-buyer-withdrew = 买家已取消转人工，回到机器人服务。如仍需跟进，在这里回复即可接手。

@@ -183,6 +183,14 @@ impl Engine {
         self.render_for(lang, None, key)
     }
 
+    /// The line that tells agents a buyer's words reach them late (the
+    /// group's rate limit held them `minutes`).
+    pub fn relay_late_note(&self, lang: Lang, minutes: u64) -> String {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("minutes", minutes);
+        self.content.locales.text(lang, "agent-relay-late", &args)
+    }
+
     /// A text about `order` for the agents (not for its buyer).
     pub fn order_text(&self, lang: Lang, order: &Order, key: &str) -> String {
         self.render_for(lang, Some(order), key)

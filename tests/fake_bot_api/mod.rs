@@ -3,6 +3,10 @@
 //! injected. Shapes follow what teloxide 0.17 parses.
 #![allow(dead_code)]
 
+mod running;
+#[allow(unused_imports)]
+pub use running::{Running, start, start_throttled};
+
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -199,7 +203,17 @@ impl FakeBotApi {
 
     /// Waits until `done` holds of the fake (up to 10 s), polling on every call.
     pub async fn wait_for(&self, what: &str, done: impl Fn(&FakeBotApi) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_until(what, Duration::from_secs(10), done).await;
+    }
+
+    /// [`FakeBotApi::wait_for`] for work paced by the rate limiters (up to
+    /// 2 minutes): a deadline only so that a stuck test ends.
+    pub async fn wait_for_long(&self, what: &str, done: impl Fn(&FakeBotApi) -> bool) {
+        self.wait_until(what, Duration::from_secs(120), done).await;
+    }
+
+    async fn wait_until(&self, what: &str, within: Duration, done: impl Fn(&FakeBotApi) -> bool) {
+        let deadline = Instant::now() + within;
         while !done(self) {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(

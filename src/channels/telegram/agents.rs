@@ -2,7 +2,7 @@
 //! group, the summary card, relaying both ways, `/done` (`/bot`), `/note`,
 //! `/outcome` for call tasks, and pings when nobody answers.
 
-use super::{BotApi, HandlerResult, Telegram, buyer_chat};
+use super::{BotApi, HandlerResult, Telegram, buyer_chat, fit};
 use crate::config;
 use crate::lang::Lang;
 use crate::session::UserId as BuyerId;
@@ -102,9 +102,9 @@ fn thread_of(msg: &Message) -> Option<ThreadId> {
 }
 
 /// The buyer was just handed over: make sure their topic exists (created
-/// once, or reopened), then post the summary card.
-pub async fn open_topic<R: BotApi>(
-    bot: &R,
+/// once, or reopened), then post the summary card. Run by the group queue.
+pub(super) async fn open_topic<G: BotApi>(
+    bot: &G,
     app: &Telegram,
     buyer: &BuyerId,
     name: &str,
@@ -117,19 +117,30 @@ pub async fn open_topic<R: BotApi>(
     if !created && let Err(e) = bot.reopen_forum_topic(group, thread).await {
         tracing::debug!(error = %e, "reopening a topic failed (it may be open already)");
     }
-    let Some(session) = app.engine.session(buyer)? else {
+    post_card(bot, app, buyer, name, thread).await
+}
+
+/// The summary card, in the buyer's topic.
+pub(super) async fn post_card<G: BotApi>(
+    bot: &G,
+    app: &Telegram,
+    buyer: &BuyerId,
+    name: &str,
+    thread: ThreadId,
+) -> HandlerResult {
+    let (Some(group), Some(session)) = (app.agents.group, app.engine.session(buyer)?) else {
         return Ok(());
     };
     let card = app.engine.agent_card(&session, name, app.agents.lang);
-    bot.send_message(group, card.text)
+    bot.send_message(group, fit(card.text))
         .message_thread_id(thread)
         .await?;
     Ok(())
 }
 
 /// The buyer's topic, created if it does not exist yet; `true` if created now.
-async fn ensure_topic<R: BotApi>(
-    bot: &R,
+pub(super) async fn ensure_topic<G: BotApi>(
+    bot: &G,
     app: &Telegram,
     buyer: &BuyerId,
     name: &str,
@@ -153,8 +164,8 @@ async fn ensure_topic<R: BotApi>(
 }
 
 /// A notice for the agents in the buyer's topic, if the buyer has one.
-pub async fn notice<R: BotApi>(
-    bot: &R,
+pub(super) async fn notice<G: BotApi>(
+    bot: &G,
     app: &Telegram,
     buyer: &BuyerId,
     key: &str,
@@ -162,43 +173,21 @@ pub async fn notice<R: BotApi>(
     let Some(group) = app.agents.group else {
         return Ok(());
     };
-    let thread = app
-        .engine
-        .session(buyer)?
-        .and_then(|s| s.agent_thread)
-        .and_then(|t| t.parse::<i32>().ok());
-    if let Some(thread) = thread {
+    if let Some(thread) = topic_of(app, buyer)? {
         bot.send_message(group, app.engine.text(app.agents.lang, key))
-            .message_thread_id(ThreadId(MessageId(thread)))
+            .message_thread_id(thread)
             .await?;
     }
     Ok(())
 }
 
-/// While a person owns the session: the buyer's message (text or media)
-/// goes into their topic.
-pub async fn relay_buyer<R: BotApi>(
-    bot: &R,
-    app: &Telegram,
-    buyer: &BuyerId,
-    name: &str,
-    msg: &Message,
-) -> HandlerResult {
-    let Some(group) = app.agents.group else {
-        return Ok(());
-    };
-    let (thread, created) = ensure_topic(bot, app, buyer, name).await?;
-    if created && let Some(session) = app.engine.session(buyer)? {
-        let card = app.engine.agent_card(&session, name, app.agents.lang);
-        bot.send_message(group, card.text)
-            .message_thread_id(thread)
-            .await?;
-        return Ok(());
-    }
-    bot.copy_message(group, msg.chat.id, msg.id)
-        .message_thread_id(thread)
-        .await?;
-    Ok(())
+fn topic_of(app: &Telegram, buyer: &BuyerId) -> Result<Option<ThreadId>, super::HandlerError> {
+    Ok(app
+        .engine
+        .session(buyer)?
+        .and_then(|s| s.agent_thread)
+        .and_then(|t| t.parse::<i32>().ok())
+        .map(|t| ThreadId(MessageId(t))))
 }
 
 /// A message in the support group.
@@ -215,13 +204,8 @@ pub async fn on_group_message<R: BotApi>(
     let thread = thread_of(msg);
     let text = msg.text().unwrap_or("");
     let command = command_name(text);
-    let say = |text: String| {
-        let request = bot.send_message(group, text);
-        match thread {
-            Some(t) => request.message_thread_id(t),
-            None => request,
-        }
-    };
+    // Answers to agents queue with everything else for the group.
+    let say = |text: String| app.group.say(thread, text);
     let notice = |key: &str| say(app.engine.text(app.agents.lang, key));
     if !app.agents.is_agent(bot, from.id.0).await {
         if command.is_some() {
@@ -292,10 +276,10 @@ pub async fn on_group_message<R: BotApi>(
 
 /// Pings a buyer's topic once when no agent has answered in time, so the
 /// buyer is never left without an answer.
-pub async fn ping_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
+pub async fn ping_loop(app: Arc<Telegram>) {
     loop {
         tokio::time::sleep(Duration::from_secs(30)).await;
-        app.ping_waiting_topics(&bot, Utc::now()).await;
+        app.ping_waiting_topics(Utc::now()).await;
     }
 }
 
@@ -303,10 +287,10 @@ impl Telegram {
     /// One round of [`ping_loop`]: pings the topic of each buyer who has
     /// waited for an agent longer than `agents.ping_after_minutes` at `now`,
     /// once per handoff. Returns how many topics were pinged.
-    pub async fn ping_waiting_topics<R: BotApi>(&self, bot: &R, now: DateTime<Utc>) -> usize {
-        let Some(group) = self.agents.group else {
+    pub async fn ping_waiting_topics(&self, now: DateTime<Utc>) -> usize {
+        if self.agents.group.is_none() {
             return 0;
-        };
+        }
         let waiting = match self.engine.waiting_for_agents(now, self.agents.ping_after) {
             Ok(w) => w,
             Err(e) => {
@@ -324,9 +308,9 @@ impl Telegram {
                 continue;
             };
             let text = self.engine.text(self.agents.lang, "handoff-ping");
-            match bot
-                .send_message(group, text)
-                .message_thread_id(ThreadId(MessageId(thread)))
+            match self
+                .group
+                .say(Some(ThreadId(MessageId(thread))), text)
                 .await
             {
                 Ok(_) => {

@@ -7,6 +7,7 @@
 //! buttons carry the question's tag.
 
 mod agents;
+mod group;
 mod reminders;
 
 use crate::engine::{Engine, Reply};
@@ -82,6 +83,8 @@ type HandlerResult = Result<(), HandlerError>;
 pub struct Telegram {
     engine: Arc<Engine>,
     agents: agents::Agents,
+    /// Everything for the support group, sent by its own limiter.
+    group: group::Queue,
 }
 
 /// Reads `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`, if set) and builds the
@@ -91,13 +94,31 @@ pub fn bot_from_env() -> Result<Throttle<Bot>, Error> {
         Error::Setup("TELOXIDE_TOKEN is not set\nhint: get a token from @BotFather and `export TELOXIDE_TOKEN=...`".into())
     })?;
     let api_url = std::env::var("TELOXIDE_API_URL").ok();
-    Ok(plain_bot(&token, api_url.as_deref())?.throttle(Limits::default()))
+    bot(&token, api_url.as_deref())
 }
 
-/// The rate-limited bot for a token and an optional Bot API server URL.
-/// Needs a running tokio runtime (the limiter is a task).
+/// The rate-limited bot for buyers' chats, for a token and an optional Bot
+/// API server URL. Needs a running tokio runtime (the limiter is a task).
 pub fn bot(token: &str, api_url: Option<&str>) -> Result<Throttle<Bot>, Error> {
-    Ok(plain_bot(token, api_url)?.throttle(Limits::default()))
+    // Telegram's 30 messages a second are for the whole bot: one of them is
+    // left to the support group's limiter.
+    let limits = Limits {
+        messages_per_sec_overall: 29,
+        ..Limits::default()
+    };
+    Ok(plain_bot(token, api_url)?.throttle(limits))
+}
+
+/// The support group's own limiter, beside the buyers' one (see
+/// `group.rs`): Telegram allows a group about 20 messages a minute
+/// (teloxide's default for supergroups is 10).
+pub fn group_bot(bot: &Throttle<Bot>) -> Throttle<Bot> {
+    let limits = Limits {
+        messages_per_sec_overall: 1,
+        messages_per_min_channel_or_supergroup: 20,
+        ..Limits::default()
+    };
+    bot.inner().clone().throttle(limits)
 }
 
 /// The bot without a rate limiter (for measuring the bot itself).
@@ -151,15 +172,26 @@ pub enum Mode {
 impl Telegram {
     pub fn new(engine: Arc<Engine>) -> Arc<Telegram> {
         let agents = agents::Agents::new(&engine.config().agents);
-        Arc::new(Telegram { engine, agents })
+        Arc::new(Telegram {
+            engine,
+            agents,
+            group: group::Queue::new(),
+        })
     }
 
     /// The dispatcher, for `run` and for tests that stop it themselves.
-    pub fn dispatcher<R: BotApi>(
+    /// Starts the support group's sender on `group_bot`, a limiter of its
+    /// own (see `group.rs`).
+    pub fn dispatcher<R: BotApi, G: BotApi>(
         self: &Arc<Self>,
         bot: R,
+        group_bot: G,
         ctrlc: bool,
     ) -> Dispatcher<R, HandlerError, DefaultKey> {
+        supervise("the support group's sender", {
+            let app = Arc::downgrade(self);
+            move || group::send_loop(app.clone(), group_bot.clone())
+        });
         let builder = Dispatcher::builder(bot, schema::<R>())
             .dependencies(dptree::deps![self.clone()])
             .default_handler(|_| async {})
@@ -175,7 +207,12 @@ impl Telegram {
 
     /// Registers the commands, starts the agents' reminder loop, and handles
     /// updates until Ctrl-C.
-    pub async fn run<R: BotApi>(self: Arc<Self>, bot: R, mode: Mode) -> Result<(), Error> {
+    pub async fn run<R: BotApi, G: BotApi>(
+        self: Arc<Self>,
+        bot: R,
+        group_bot: G,
+        mode: Mode,
+    ) -> Result<(), Error> {
         let me = bot.get_me().await.map_err(|e| match e {
             RequestError::Api(ApiError::InvalidToken) => Error::Setup(
                 "Telegram rejected the bot token\nhint: check TELOXIDE_TOKEN (from @BotFather)"
@@ -187,9 +224,15 @@ impl Telegram {
         if let Err(e) = self.register_commands(&bot).await {
             tracing::warn!(error = %e, "could not register the bot commands");
         }
-        tokio::spawn(agents::ping_loop(self.clone(), bot.clone()));
-        tokio::spawn(reminders::tick_loop(self.clone(), bot.clone()));
-        let mut dispatcher = self.dispatcher(bot.clone(), true);
+        supervise("the handoff pings", {
+            let app = self.clone();
+            move || agents::ping_loop(app.clone())
+        });
+        supervise("the reminder scheduler", {
+            let (app, bot) = (self.clone(), bot.clone());
+            move || reminders::tick_loop(app.clone(), bot.clone())
+        });
+        let mut dispatcher = self.dispatcher(bot.clone(), group_bot, true);
         let errors = LoggingErrorHandler::with_custom_text("telegram update listener failed");
         match mode {
             Mode::Polling => {
@@ -348,8 +391,26 @@ pub(super) fn buyer_chat(buyer: &BuyerId) -> Option<ChatId> {
 
 fn schema<R: BotApi>() -> UpdateHandler<HandlerError> {
     dptree::entry()
-        .branch(Update::filter_message().endpoint(on_message::<R>))
-        .branch(Update::filter_callback_query().endpoint(on_callback::<R>))
+        .branch(
+            Update::filter_message().endpoint(|bot: R, msg: Message, app: Arc<Telegram>| {
+                contained(on_message(bot, msg, app))
+            }),
+        )
+        .branch(Update::filter_callback_query().endpoint(
+            |bot: R, q: CallbackQuery, app: Arc<Telegram>| contained(on_callback(bot, q, app)),
+        ))
+}
+
+/// Runs a handler in a task of its own, so that a panic stays within its
+/// update: logged as a handler error. Unwound in teloxide's per-chat worker,
+/// it would leave that chat dead and then panic the dispatcher itself.
+async fn contained(
+    handler: impl std::future::Future<Output = HandlerResult> + Send + 'static,
+) -> HandlerResult {
+    match tokio::spawn(handler).await {
+        Ok(result) => result,
+        Err(e) => Err(format!("a handler panicked: {e}").into()),
+    }
 }
 
 /// What kind of non-text message this is, if any.
@@ -400,24 +461,64 @@ async fn on_message<R: BotApi>(bot: R, msg: Message, app: Arc<Telegram>) -> Hand
             .and_then(|code| code.parse::<Lang>().ok());
         let reply = app.engine.handle_hinted(&buyer, text, hint, now).await?;
         app.deliver(&bot, msg.chat.id, &buyer, &reply).await?;
+        let relay = || group::Job::Relay {
+            buyer: buyer.clone(),
+            name: name.clone(),
+            what: group::Relayed::Text {
+                text: text.to_string(),
+                from: Some((msg.chat.id, msg.id)),
+            },
+        };
         if reply.handoff_started {
-            agents::open_topic(&bot, &app, &buyer, &name).await?;
+            app.group.push(group::Job::Open { buyer, name });
         } else if reply.handoff {
-            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+            app.group.push(relay());
         } else if reply.handoff_withdrawn {
             // The agents see the words and that the buyer is back with the bot.
-            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
-            agents::notice(&bot, &app, &buyer, "agent-buyer-withdrew").await?;
+            app.group.push(relay());
+            app.group.push(group::Job::Notice {
+                buyer,
+                key: "agent-buyer-withdrew",
+            });
         }
     } else if let Some(kind) = media_kind(&msg) {
         let reply = app.engine.handle_media(&buyer, kind, now).await?;
         if reply.handoff {
-            agents::relay_buyer(&bot, &app, &buyer, &name, &msg).await?;
+            app.group.push(group::Job::Relay {
+                buyer,
+                name,
+                what: group::Relayed::Copy {
+                    chat: msg.chat.id,
+                    message: msg.id,
+                },
+            });
         } else {
             app.deliver(&bot, msg.chat.id, &buyer, &reply).await?;
         }
     }
     Ok(())
+}
+
+/// Runs a background task for the life of the process: if it panics, the
+/// panic is logged and the task started again (after a second, so a task
+/// that panics at once cannot spin). A task that returns is done.
+fn supervise<F, T>(what: &'static str, task: T)
+where
+    T: Fn() -> F + Send + 'static,
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        loop {
+            match tokio::spawn(task()).await {
+                Ok(()) => return,
+                Err(e) if e.is_panic() => {
+                    tracing::error!(task = what, "a background task panicked; restarting it");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(_) => return,
+            }
+        }
+    });
 }
 
 async fn on_callback<R: BotApi>(bot: R, q: CallbackQuery, app: Arc<Telegram>) -> HandlerResult {
@@ -446,7 +547,10 @@ async fn on_callback<R: BotApi>(bot: R, q: CallbackQuery, app: Arc<Telegram>) ->
         .await?;
     app.deliver(&bot, chat, &buyer, &reply).await?;
     if reply.handoff_started {
-        agents::open_topic(&bot, &app, &buyer, &q.from.full_name()).await?;
+        app.group.push(group::Job::Open {
+            buyer,
+            name: q.from.full_name(),
+        });
     }
     Ok(())
 }

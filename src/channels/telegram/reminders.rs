@@ -63,12 +63,7 @@ impl<R: BotApi> Deliver for Delivery<R> {
                     engine.order_text(self.app.agents.lang, &reminder.order, "call-record")
                 );
                 match self.app.agents.group() {
-                    Some(group) => self
-                        .bot
-                        .send_message(group, fit(task))
-                        .await
-                        .map(|_| ())
-                        .map_err(classify),
+                    Some(_) => self.app.group.say(None, task).await.map_err(classify),
                     None => {
                         tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
                         Ok(())
