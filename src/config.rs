@@ -47,6 +47,8 @@ pub struct RemindersConfig {
     /// The shop's own days off and make-up workdays, "YYYY-MM-DD".
     pub extra_days_off: Vec<String>,
     pub extra_workdays: Vec<String>,
+    /// How often the bot looks for due reminders, in seconds (1-3600).
+    pub tick_seconds: u32,
 }
 
 impl Default for RemindersConfig {
@@ -64,6 +66,7 @@ impl Default for RemindersConfig {
             low_stock: 10,
             extra_days_off: Vec::new(),
             extra_workdays: Vec::new(),
+            tick_seconds: 60,
         }
     }
 }
@@ -348,6 +351,9 @@ impl Config {
             ));
         }
         let r = &self.reminders;
+        if !(1..=3600).contains(&r.tick_seconds) {
+            return Err(bad("reminders.tick_seconds must be between 1 and 3600".into()));
+        }
         if r.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(bad(format!(
                 "reminders.timezone = {:?} is not an IANA time zone (e.g. \"Asia/Shanghai\")",

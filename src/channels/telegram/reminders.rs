@@ -94,19 +94,23 @@ fn classify(e: RequestError) -> DeliveryError {
     }
 }
 
-/// Runs the reminder scheduler once a minute.
+/// Runs the reminder scheduler every `reminders.tick_seconds`, the first
+/// time at start: what a crash left in flight goes out at once.
 pub async fn tick_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
     if app.engine.orders().is_none() {
         return;
     }
+    let every = Duration::from_secs(app.engine.config().reminders.tick_seconds.into());
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::time::sleep(Duration::from_secs(60)).await;
+        ticks.tick().await;
         match app.send_due_reminders(&bot, Utc::now()).await {
             Ok(sent) if !sent.is_empty() => {
                 tracing::info!(count = sent.len(), "payment reminders sent")
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "reminder tick failed; it is retried next minute"),
+            Err(e) => tracing::warn!(error = %e, "reminder tick failed; it is tried again at the next tick"),
         }
     }
 }
