@@ -11,6 +11,10 @@
 //!    (Telegram's limits on: 1 message/s per chat, about 20/min for the
 //!    support group).
 //!
+//! 3. **Durable means fsync.** If `strace` is installed: the sync calls
+//!    of 400 chat turns (each reply waits for `fdatasync`, not only sled's
+//!    `sync_file_range`).
+//!
 //! `--orders N` and `--seed S` change the first campaign.
 
 #[path = "../tests/fake_bot_api/mod.rs"]
@@ -130,7 +134,10 @@ async fn kill_campaign(orders: i64, seed: u64) {
     let store = SledStore::open(&dir.path().join("db")).unwrap();
     let reminders =
         paynudge::reminders::Reminders::open(store.db(), &Config::default().reminders).unwrap();
-    let recorded = reminders.orders().filter(|o| o.reminders.len() == 1).count();
+    let recorded = reminders
+        .orders()
+        .filter(|o| o.reminders.len() == 1)
+        .count();
     println!(
         "kill -9 campaign (seed {seed}): {orders} reminders, {kills} kills in {:.0?}",
         began.elapsed()
@@ -193,10 +200,150 @@ async fn storm(classifier: Arc<Classifier>, buyers: i64, handed: i64) -> (Durati
     (pick(0.5), pick(0.99))
 }
 
+/// The sync system calls of 400 chat turns, counted by strace.
+fn sync_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let input: String = (0..400)
+        .map(|i| format!("message {i}: forgot my password\n"))
+        .collect();
+    let input_file = dir.path().join("in.txt");
+    std::fs::write(&input_file, input).unwrap();
+    let counts = dir.path().join("strace.txt");
+    let ran = Command::new("strace")
+        .args([
+            "-f",
+            "-c",
+            "-e",
+            "trace=fsync,fdatasync,sync_file_range",
+            "-o",
+        ])
+        .arg(&counts)
+        .arg(env!("CARGO_BIN_EXE_paynudge"))
+        .args(["chat", "--user", "console:bench", "--db"])
+        .arg(dir.path().join("db"))
+        .stdin(std::fs::File::open(&input_file).unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match ran {
+        Ok(status) if status.success() => {
+            let table = std::fs::read_to_string(&counts).unwrap_or_default();
+            println!("sync calls of 400 chat turns (strace -c):");
+            for line in table.lines().filter(|l| l.contains("sync")) {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if let [.., calls, name] = words[..] {
+                    println!("  {name:<16} {calls}");
+                }
+            }
+        }
+        _ => println!("sync calls: strace is not installed; skipped"),
+    }
+}
+
+/// Resident memory of this process, in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// Memory under load: `buyers` buyers write `rounds` messages each through
+/// the real dispatcher (limiter lifted, so the load is the bot's own);
+/// resident memory after each round. Includes the fake Bot API, which
+/// keeps only counts.
+async fn memory(classifier: Arc<Classifier>, buyers: i64, rounds: usize) {
+    let fake = FakeBotApi::start().await;
+    fake.quiet();
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let engine = Arc::new(Engine::new(
+        Config::default(),
+        Content::builtin().unwrap(),
+        classifier,
+        store,
+    ));
+    let bot = paynudge::channels::telegram::plain_bot(TOKEN, Some(&fake.url)).unwrap();
+    let running = fake_bot_api::start(Telegram::new(engine), bot.clone(), bot);
+    const LINES: &[&str] = &[
+        "forgot my alipay pin",
+        "余额不够了",
+        "the page keeps spinning",
+        "我已经付过了",
+        "hmm not sure",
+        "满多少包邮",
+    ];
+    let mut figures = vec![format!("{:.0}", rss_mib())];
+    for round in 0..rounds {
+        for b in 0..buyers {
+            fake.private_text(50_000 + b, LINES[(b as usize + round) % LINES.len()]);
+        }
+        for b in 0..buyers {
+            fake.wait_sent(50_000 + b, round + 1).await;
+        }
+        figures.push(format!("{:.0}", rss_mib()));
+    }
+    tokio::time::sleep(Duration::from_secs(35)).await;
+    println!(
+        "memory: {buyers} buyers x {rounds} messages, resident MiB after each round: {} (35 s idle: {:.0})",
+        figures.join(" "),
+        rss_mib()
+    );
+    running.stop().await;
+}
+
+/// Memory of the orders endpoint's work: 170,000 `created` events stored
+/// 100 per transaction (as `orders serve` stores a request), with the
+/// service's database settings; resident memory every 17,000.
+fn orders_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let reminders =
+        paynudge::reminders::Reminders::open(store.db(), &Config::default().reminders).unwrap();
+    let t0 = chrono::Utc::now() - chrono::Duration::days(1);
+    let mut figures = vec![format!("{:.0}", rss_mib())];
+    for batch in 0..1700 {
+        let events: Vec<paynudge::orders::Event> = (0..100)
+            .map(|n| {
+                let i = batch * 100 + n;
+                let at = t0 + chrono::Duration::seconds(i);
+                paynudge::orders::Event::parse(&serde_json::json!({"event": "created",
+                    "order_id": format!("M-{i}"), "buyer": format!("tg:{}", 1 + i % 50_000),
+                    "items": [{"name": "Wool scarf"}], "amount": 99, "at": at.timestamp()}))
+                .unwrap()
+            })
+            .collect();
+        reminders.ingest_batch(&events, chrono::Utc::now()).unwrap();
+        reminders.flush().unwrap();
+        if (batch + 1) % 170 == 0 {
+            figures.push(format!("{:.0}", rss_mib()));
+        }
+    }
+    println!(
+        "memory: 170,000 orders stored 100 per request, resident MiB every 17,000: {}",
+        figures.join(" ")
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    if std::env::args().any(|a| a == "--orders-memory") {
+        return orders_memory();
+    }
+    if std::env::args().any(|a| a == "--memory") {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        return rt.block_on(memory(Arc::new(Classifier::builtin()), 2000, 10));
+    }
+    sync_calls();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

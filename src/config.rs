@@ -352,7 +352,9 @@ impl Config {
         }
         let r = &self.reminders;
         if !(1..=3600).contains(&r.tick_seconds) {
-            return Err(bad("reminders.tick_seconds must be between 1 and 3600".into()));
+            return Err(bad(
+                "reminders.tick_seconds must be between 1 and 3600".into()
+            ));
         }
         if r.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(bad(format!(

@@ -146,7 +146,10 @@ impl Calendar {
                 .map(|d| first + Duration::days(d))
                 .find_map(|date| self.windows_on(date).into_iter().find(|(_, end)| t < *end));
             let mut memo = self.next_window.lock().unwrap_or_else(|p| p.into_inner());
-            if memo.len() > 200_000 {
+            // Bounded: a long-running bot asks about a new minute every
+            // minute, and `orders serve` about every order's creation time.
+            // A plan's orders fall on far fewer distinct minutes than this.
+            if memo.len() >= 20_000 {
                 memo.clear();
             }
             memo.insert(minute, found);
@@ -202,6 +205,19 @@ mod tests {
             Window::parse("14:30-21:00").unwrap(),
         ];
         Calendar::new(chrono_tz::Asia::Shanghai, windows, Duration::hours(1))
+    }
+
+    #[test]
+    fn the_window_memo_stays_bounded_in_a_long_run() {
+        let c = calendar();
+        let start = at("2026-11-30 10:00");
+        // A month of minutes, as a bot asks over a month of ticks.
+        for minute in 0..45_000 {
+            let t = start + Duration::minutes(minute);
+            assert!(c.next_open(t).is_some());
+        }
+        let memo = c.next_window.lock().unwrap().len();
+        assert!(memo <= 20_000, "{memo} minutes remembered");
     }
 
     fn at(text: &str) -> DateTime<Utc> {

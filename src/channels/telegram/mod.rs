@@ -188,6 +188,7 @@ impl Telegram {
         group_bot: G,
         ctrlc: bool,
     ) -> Dispatcher<R, HandlerError, DefaultKey> {
+        supervise("returning freed memory", super::return_freed_memory);
         supervise("the support group's sender", {
             let app = Arc::downgrade(self);
             move || group::send_loop(app.clone(), group_bot.clone())

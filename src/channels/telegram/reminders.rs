@@ -110,7 +110,9 @@ pub async fn tick_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
                 tracing::info!(count = sent.len(), "payment reminders sent")
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "reminder tick failed; it is tried again at the next tick"),
+            Err(e) => {
+                tracing::warn!(error = %e, "reminder tick failed; it is tried again at the next tick")
+            }
         }
     }
 }
