@@ -220,7 +220,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            rt.block_on(async { serve_orders(listen, token, engine).await?.await })
+            rt.block_on(async {
+                tokio::spawn(paynudge::channels::return_freed_memory());
+                serve_orders(listen, token, engine).await?.await
+            })
         }
         Command::Reminders {
             command: RemindersCommand::Plan { now, common },

@@ -261,6 +261,19 @@ mod tests {
     #[test]
     fn user_ids_are_validated() {
         assert!(UserId::parse("tg:123").is_ok());
+        // Only ids teloxide takes as a private chat reach it.
+        let chat = |id: &str| UserId::parse(id).unwrap().telegram_chat();
+        assert_eq!(chat("tg:123"), Some(123));
+        assert_eq!(chat("tg:1099511627775"), Some(1_099_511_627_775));
+        for bad in [
+            "tg:1099511627776",
+            "tg:99999999999999",
+            "tg:0",
+            "tg:-100123",
+            "web:1",
+        ] {
+            assert_eq!(chat(bad), None, "{bad}");
+        }
         assert!(UserId::parse("用户 🙂 #1").is_ok());
         assert!(UserId::parse("").is_err());
         assert!(UserId::parse("a\nb").is_err());

@@ -581,6 +581,30 @@ mod tests {
         assert!(!err.contains("not a token at all"), "{err}");
     }
 
+    #[tokio::test]
+    async fn a_background_task_that_panics_is_started_again() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let starts = Arc::new(AtomicUsize::new(0));
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let done = Arc::new(std::sync::Mutex::new(Some(done)));
+        supervise("a test task", {
+            let starts = starts.clone();
+            move || {
+                let (starts, done) = (starts.clone(), done.clone());
+                async move {
+                    if starts.fetch_add(1, Ordering::SeqCst) == 0 {
+                        panic!("the first run fails");
+                    }
+                    if let Some(done) = done.lock().unwrap().take() {
+                        let _ = done.send(());
+                    }
+                }
+            }
+        });
+        finished.await.unwrap();
+        assert_eq!(starts.load(Ordering::SeqCst), 2);
+    }
+
     #[test]
     fn callback_data_round_trips() {
         assert_eq!(parse_callback("q12:alipay"), Some((12, "alipay")));
