@@ -2,6 +2,7 @@
 
 mod common;
 
+use paynudge::channels::http::Limits;
 use paynudge::config::RemindersConfig;
 use paynudge::orders::Event;
 use paynudge::reminders::Reminders;
@@ -9,6 +10,26 @@ use paynudge::store::{SessionStore, SledStore};
 use paynudge::{Config, UserId};
 use serde_json::json;
 use std::sync::Arc;
+
+const TOKEN: &str = "a-long-shop-backend-token";
+
+/// The orders endpoint on a fresh database, served on a free port.
+async fn serve(dir: &std::path::Path, limits: Limits) -> (std::net::SocketAddr, Arc<Reminders>) {
+    let store = SledStore::open(dir).unwrap();
+    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
+    let engine =
+        common::engine_with(Arc::new(store), Config::default()).with_orders(reminders.clone());
+    let router = paynudge::channels::orders_http::router(TOKEN.into(), Arc::new(engine));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(paynudge::channels::http::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
+    (addr, reminders)
+}
 
 async fn post(addr: std::net::SocketAddr, token: Option<&str>, body: &str) -> (u16, String) {
     let headers: Vec<String> = token
@@ -21,21 +42,7 @@ async fn post(addr: std::net::SocketAddr, token: Option<&str>, body: &str) -> (u
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path()).unwrap();
-    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
-    let engine =
-        common::engine_with(Arc::new(store), Config::default()).with_orders(reminders.clone());
-    let token = "a-long-shop-backend-token";
-    let router = paynudge::channels::orders_http::router(token.into(), Arc::new(engine));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let limits = paynudge::channels::http::Limits::default();
-    tokio::spawn(paynudge::channels::http::serve(
-        listener,
-        router,
-        limits,
-        std::future::pending(),
-    ));
+    let (addr, reminders) = serve(dir.path(), Limits::default()).await;
 
     let good = json!({"event": "created", "order_id": "E-1", "buyer": "tg:1", "items": [{"name": "Mug"}], "amount": 35, "at": 1_763_860_000});
     assert_eq!(post(addr, None, &good.to_string()).await.0, 401);
@@ -47,7 +54,7 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     );
 
     let batch = json!([good, {"event": "created", "order_id": "E-2", "buyer": "tg:2", "items": [{"name": "Hat"}], "at": 1_763_860_000}]);
-    let (status, body) = post(addr, Some(token), &batch.to_string()).await;
+    let (status, body) = post(addr, Some(TOKEN), &batch.to_string()).await;
     assert_eq!(status, 400);
     assert!(
         body.contains("amount") && body.contains("\"event\":1"),
@@ -73,19 +80,19 @@ async fn the_endpoint_authenticates_validates_and_writes_all_or_nothing() {
     ] {
         let mut bad = good.clone();
         bad[field] = value;
-        let (status, body) = post(addr, Some(token), &bad.to_string()).await;
+        let (status, body) = post(addr, Some(TOKEN), &bad.to_string()).await;
         assert_eq!(status, 400, "{field}: {body}");
         assert!(body.contains(&format!("\"field\":\"{field}\"")), "{body}");
     }
     assert!(reminders.order("E-1").unwrap().is_none());
 
-    let (status, body) = post(addr, Some(token), &good.to_string()).await;
+    let (status, body) = post(addr, Some(TOKEN), &good.to_string()).await;
     assert_eq!(status, 200, "{body}");
     assert!(reminders.order("E-1").unwrap().is_some());
-    assert_eq!(post(addr, Some(token), "{not json").await.0, 400);
+    assert_eq!(post(addr, Some(TOKEN), "{not json").await.0, 400);
 
     // The report, live, for the shop only.
-    let auth = [format!("Authorization: Bearer {token}")];
+    let auth = [format!("Authorization: Bearer {TOKEN}")];
     let get = |path: &'static str, headers: Vec<String>| async move {
         common::http("GET", addr, path, &headers, "").await
     };
@@ -211,25 +218,12 @@ async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
     use tokio::io::AsyncWriteExt;
     use tokio::net::TcpStream;
     let dir = tempfile::tempdir().unwrap();
-    let store = SledStore::open(dir.path()).unwrap();
-    let reminders = Arc::new(Reminders::open(store.db(), &RemindersConfig::default()).unwrap());
-    let engine =
-        common::engine_with(Arc::new(store), Config::default()).with_orders(reminders.clone());
-    let token = "a-long-shop-backend-token";
-    let router = paynudge::channels::orders_http::router(token.into(), Arc::new(engine));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let limits = paynudge::channels::http::Limits {
+    let limits = Limits {
         header: Duration::from_millis(300),
         request: Duration::from_millis(600),
         connections: 8,
     };
-    tokio::spawn(paynudge::channels::http::serve(
-        listener,
-        router,
-        limits,
-        std::future::pending(),
-    ));
+    let (addr, _) = serve(dir.path(), limits).await;
 
     // Three times the cap in idle connections, one that sends half a head,
     // one whose body never comes.
@@ -244,7 +238,7 @@ async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
         .unwrap();
     // A valid request still gets through: slots free as the idle ones time out.
     let good = json!({"event": "created", "order_id": "T-1", "buyer": "tg:1", "items": [{"name": "Mug"}], "amount": 35, "at": 1_763_860_000});
-    let (status, body) = post(addr, Some(token), &good.to_string()).await;
+    let (status, body) = post(addr, Some(TOKEN), &good.to_string()).await;
     assert_eq!(status, 200, "{body}");
     for stream in idle.iter_mut().take(8) {
         assert!(closed_within(stream, Duration::from_secs(5)).await);
@@ -253,7 +247,7 @@ async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
 
     let mut slow_body = TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n{{\"event\""
+        "POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 100\r\n\r\n{{\"event\""
     );
     slow_body.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
@@ -272,7 +266,7 @@ async fn slow_and_idle_clients_are_closed_and_never_lock_out_the_shop() {
     // A keep-alive connection that goes quiet after its request is closed too.
     let mut kept = TcpStream::connect(addr).await.unwrap();
     let request =
-        format!("GET /report HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n");
+        format!("GET /report HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n");
     kept.write_all(request.as_bytes()).await.unwrap();
     assert!(closed_within(&mut kept, Duration::from_secs(5)).await);
 }
