@@ -41,6 +41,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
     #[error(
         "no session for user {0:?} in this database\nhint: check the id and --db; `chat --user ID` creates sessions"
     )]

@@ -115,6 +115,13 @@ enum Command {
         /// Also list every mistake.
         #[arg(long)]
         mistakes: bool,
+        /// Where the mistakes go: the most frequent (expected -> got) cells.
+        #[arg(long)]
+        confusion: bool,
+        /// With --cv: write each training example with its fold
+        /// (`fold<TAB>label<TAB>lang<TAB>text`), for scripts/baseline.py.
+        #[arg(long, value_name = "FILE", requires = "cv")]
+        folds: Option<PathBuf>,
     },
 }
 
@@ -400,10 +407,36 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Eval { file, cv, mistakes } => {
+        Command::Eval {
+            file,
+            cv,
+            mistakes,
+            confusion,
+            folds,
+        } => {
             let reports = match (file, cv) {
                 (_, Some(k)) => {
-                    eval::cross_validate(&nlu::builtin_examples(), k, nlu::TrainParams::default())
+                    let examples = nlu::builtin_examples();
+                    if let Some(path) = folds {
+                        let lines: String = examples
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| {
+                                format!(
+                                    "{}\t{}\t{}\t{}\n",
+                                    eval::fold_of(i, k),
+                                    e.intent,
+                                    e.lang,
+                                    e.text
+                                )
+                            })
+                            .collect();
+                        std::fs::write(&path, lines).map_err(|source| Error::Write {
+                            path: path.clone(),
+                            source,
+                        })?;
+                    }
+                    eval::cross_validate(&examples, k, nlu::TrainParams::default())
                 }
                 (Some(file), None) => {
                     let tsv = std::fs::read_to_string(&file).map_err(|source| Error::Read {
@@ -418,6 +451,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             for report in reports {
                 println!("{report}");
+                if confusion || mistakes {
+                    print!("{}", report.confusion_summary(12));
+                }
                 if mistakes {
                     for (want, got, text) in &report.mistakes {
                         println!("  {want} -> {got}: {text}");

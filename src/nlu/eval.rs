@@ -21,6 +21,46 @@ pub struct LangReport {
     pub mistakes: Vec<(Intent, Intent, String)>,
 }
 
+impl LangReport {
+    /// Where the mistakes go: (expected, got, how many), most first.
+    pub fn confusions(&self) -> Vec<(Intent, Intent, usize)> {
+        let mut cells: Vec<(Intent, Intent, usize)> = Vec::new();
+        for (want, got, _) in &self.mistakes {
+            match cells.iter_mut().find(|(w, g, _)| w == want && g == got) {
+                Some(cell) => cell.2 += 1,
+                None => cells.push((*want, *got, 1)),
+            }
+        }
+        cells.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        cells
+    }
+
+    /// The confusion summary: mistakes to `unknown` (swallowed by the
+    /// thresholds) and between intents, then the worst cells.
+    pub fn confusion_summary(&self, cells: usize) -> String {
+        use std::fmt::Write;
+        let to_unknown = self
+            .mistakes
+            .iter()
+            .filter(|(w, g, _)| *g == Intent::Unknown && *w != Intent::Unknown)
+            .count();
+        let from_unknown = self
+            .mistakes
+            .iter()
+            .filter(|(w, _, _)| *w == Intent::Unknown)
+            .count();
+        let mut out = format!(
+            "  {} mistakes: {to_unknown} to unknown, {from_unknown} unknown taken as an intent, {} between intents\n",
+            self.mistakes.len(),
+            self.mistakes.len() - to_unknown - from_unknown
+        );
+        for (want, got, n) in self.confusions().into_iter().take(cells) {
+            let _ = writeln!(out, "  {n:>4}  {want} -> {got}");
+        }
+        out
+    }
+}
+
 /// Classifies `examples` and reports per language.
 pub fn evaluate(classifier: &Classifier, examples: &[Example]) -> Vec<LangReport> {
     let predicted: Vec<Intent> = examples
@@ -30,14 +70,20 @@ pub fn evaluate(classifier: &Classifier, examples: &[Example]) -> Vec<LangReport
     reports(examples, &predicted)
 }
 
+/// The fold of the `i`-th example in `folds`-fold cross-validation: a
+/// deterministic interleaving by a hash of the position, which spreads every
+/// label over all folds. `paynudge eval --cv K --folds FILE` writes it out,
+/// so another tool (`scripts/baseline.py`) can use the very same split.
+pub fn fold_of(i: usize, folds: usize) -> usize {
+    (i.wrapping_mul(2_654_435_761) >> 7) % folds.max(2)
+}
+
 /// k-fold cross-validation: each example is classified by a model trained on
 /// the other folds only. Used to choose settings without touching the
 /// held-out evaluation set.
 pub fn cross_validate(examples: &[Example], folds: usize, params: TrainParams) -> Vec<LangReport> {
     let folds = folds.max(2);
-    // Deterministic interleaving by a hash of the position spreads every
-    // label over all folds.
-    let fold_of = |i: usize| (i.wrapping_mul(2_654_435_761) >> 7) % folds;
+    let fold_of = |i: usize| fold_of(i, folds);
     let mut predicted = vec![Intent::Unknown; examples.len()];
     for fold in 0..folds {
         let train: Vec<Example> = examples

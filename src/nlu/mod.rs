@@ -20,11 +20,6 @@ pub use model::TrainParams;
 use model::{Model, Sample};
 use std::cell::RefCell;
 
-/// Below this probability the best guess is not trusted at all and the message
-/// counts as out of scope (`unknown`). Chosen by cross-validation on the
-/// training data, not on the evaluation set.
-pub const UNKNOWN_FLOOR: f32 = 0.30;
-
 /// One labelled example: `label<TAB>lang<TAB>text`.
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -68,6 +63,11 @@ pub fn builtin_examples() -> Vec<Example> {
             "examples_boundary.tsv",
             include_str!("data/examples_boundary.tsv"),
         ),
+        (
+            "examples_out_of_scope.tsv",
+            include_str!("data/examples_out_of_scope.tsv"),
+        ),
+        ("examples_chat.tsv", include_str!("data/examples_chat.tsv")),
     ];
     sources
         .iter()
@@ -97,6 +97,7 @@ pub struct Prediction {
 pub struct Classifier {
     lexicon: Lexicon,
     model: Model,
+    unknown_floor: f32,
 }
 
 thread_local! {
@@ -124,11 +125,20 @@ impl Classifier {
                 Sample {
                     features,
                     class: ex.intent.index(),
+                    weight: if ex.intent == Intent::Unknown {
+                        params.unknown_weight
+                    } else {
+                        1.0
+                    },
                 }
             })
             .collect();
         let model = Model::train(&samples, Intent::ALL.len(), params);
-        Classifier { lexicon, model }
+        Classifier {
+            lexicon,
+            model,
+            unknown_floor: params.unknown_floor,
+        }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -156,16 +166,23 @@ impl Classifier {
             };
         }
         let mut probs = [0.0f32; 19];
-        FEATURES.with_borrow_mut(|features| {
+        let known = FEATURES.with_borrow_mut(|features| {
             features::extract(normalized, &self.lexicon, features);
-            self.model.probabilities(features, &mut probs);
+            self.model.probabilities(features, &mut probs)
         });
+        // Every message has its length feature; if nothing else in it was
+        // ever seen in training, what the model says is its priors and the
+        // length, not the message.
+        if known <= 1 {
+            probs = [0.0; 19];
+            probs[Intent::Unknown.index()] = 1.0;
+        }
         let mut ranked: Vec<(Intent, f32)> =
             Intent::ALL.iter().map(|i| (*i, probs[i.index()])).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let candidates = [ranked[0], ranked[1]];
         let (best, p) = ranked[0];
-        if p < UNKNOWN_FLOOR && best != Intent::Unknown {
+        if p < self.unknown_floor && best != Intent::Unknown {
             return Prediction {
                 intent: Intent::Unknown,
                 confidence: 1.0 - p,
