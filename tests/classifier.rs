@@ -6,23 +6,13 @@ mod common;
 use paynudge::nlu::{self, eval};
 use paynudge::{Intent, Lang};
 
-const BAR_MACRO_F1: f64 = 0.90;
+const BAR_MACRO_F1: f64 = 0.95;
 const BAR_UNKNOWN_FALSE_ACCEPT: f64 = 0.10;
 
 #[test]
 fn held_out_macro_f1_per_language_meets_the_bar() {
     let test =
         nlu::parse_examples(include_str!("data/intents_test.tsv"), "intents_test.tsv").unwrap();
-    let train = nlu::builtin_examples();
-    for ex in &test {
-        assert!(
-            !train
-                .iter()
-                .any(|t| t.text.trim().to_lowercase() == ex.text.trim().to_lowercase()),
-            "an evaluation line is in the training data: {}",
-            ex.text
-        );
-    }
     let reports = eval::evaluate(&common::classifier(), &test);
     assert_eq!(reports.len(), 2);
     for report in &reports {
@@ -33,6 +23,61 @@ fn held_out_macro_f1_per_language_meets_the_bar() {
             "{report}"
         );
     }
+}
+
+/// Letters and digits only, lower case: what a near copy is measured on.
+fn bare(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Edit distance of `a` and `b` if it is at most `cap`.
+fn within(a: &[char], b: &[char], cap: usize) -> bool {
+    if a.len().abs_diff(b.len()) > cap {
+        return false;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j + 1] + 1)
+                .min(current[j] + 1)
+                .min(previous[j] + usize::from(ca != cb));
+        }
+        if current.iter().min().is_some_and(|&m| m > cap) {
+            return false;
+        }
+        previous = current;
+    }
+    previous[b.len()] <= cap
+}
+
+/// Training on a line a small edit away from an evaluation line would make
+/// the held-out figure a measure of memory: none is within 3 edits (or 15%
+/// of its length, at least 1) of one, after case, spaces and punctuation.
+#[test]
+fn no_training_line_is_a_near_copy_of_an_evaluation_line() {
+    let test: Vec<Vec<char>> =
+        nlu::parse_examples(include_str!("data/intents_test.tsv"), "intents_test.tsv")
+            .unwrap()
+            .iter()
+            .map(|e| bare(&e.text))
+            .collect();
+    let near: Vec<String> = nlu::builtin_examples()
+        .into_iter()
+        .filter(|e| {
+            let t = bare(&e.text);
+            !t.is_empty()
+                && test.iter().any(|u| {
+                    let cap = (t.len().max(u.len()) * 15 / 100).clamp(1, 3);
+                    within(&t, u, cap)
+                })
+        })
+        .map(|e| e.text)
+        .collect();
+    assert!(near.is_empty(), "near copies of evaluation lines: {near:?}");
 }
 
 /// Hand-written messages of the kinds buyers send that a model memorising
