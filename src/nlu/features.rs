@@ -18,9 +18,9 @@ const W_CONCEPT: f32 = 1.5;
 const W_WORD: f32 = 1.0;
 const W_BIGRAM: f32 = 0.7;
 const W_CHARGRAM: f32 = 0.35;
-const W_HAN1: f32 = 0.5;
-const W_HAN2: f32 = 1.0;
-const W_HAN3: f32 = 0.6;
+const W_HAN1: f32 = 1.0;
+const W_HAN2: f32 = 1.4;
+const W_HAN3: f32 = 1.4;
 const W_OTHER: f32 = 0.5;
 
 fn fnv(tag: u8, parts: &[&[u8]]) -> FeatureId {
