@@ -187,6 +187,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`paynudge eval ... | head`): nothing to say.
+        Err(Error::Console(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("paynudge: {e}");
             ExitCode::FAILURE
@@ -449,14 +451,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 (None, None) => unreachable!("clap requires a file or --cv"),
             };
+            // Written, not printed: a closed pipe (`| head`) is an error
+            // to stop on, not a panic.
+            let mut out = std::io::stdout().lock();
             for report in reports {
-                println!("{report}");
+                writeln!(out, "{report}")?;
                 if confusion || mistakes {
-                    print!("{}", report.confusion_summary(12));
+                    write!(out, "{}", report.confusion_summary(12))?;
                 }
                 if mistakes {
                     for (want, got, text) in &report.mistakes {
-                        println!("  {want} -> {got}: {text}");
+                        writeln!(out, "  {want} -> {got}: {text}")?;
                     }
                 }
             }
