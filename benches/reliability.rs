@@ -20,10 +20,10 @@
 #[path = "../tests/fake_bot_api/mod.rs"]
 mod fake_bot_api;
 
-use fake_bot_api::{FakeBotApi, GROUP, TOKEN};
+use fake_bot_api::{BUYER_LINES, FakeBotApi, GROUP, TOKEN};
 use paynudge::channels::telegram::Telegram;
-use paynudge::store::{SessionStore, SledStore};
-use paynudge::{Classifier, Config, Content, Engine};
+use paynudge::store::SledStore;
+use paynudge::{Classifier, Config};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -154,15 +154,9 @@ async fn storm(classifier: Arc<Classifier>, buyers: i64, handed: i64) -> (Durati
     let fake = FakeBotApi::start().await;
     fake.quiet();
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
     let mut config = Config::default();
     config.agents.chat_id = GROUP;
-    let engine = Arc::new(Engine::new(
-        config,
-        Content::builtin().unwrap(),
-        classifier,
-        store,
-    ));
+    let engine = fake_bot_api::sled_engine(dir.path(), config, classifier);
     let running = fake_bot_api::start_throttled(&fake.url, Telegram::new(engine));
     for b in 0..handed {
         fake.private_text(30_000 + b, "转人工");
@@ -259,27 +253,16 @@ async fn memory(classifier: Arc<Classifier>, buyers: i64, rounds: usize) {
     let fake = FakeBotApi::start().await;
     fake.quiet();
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
-    let engine = Arc::new(Engine::new(
-        Config::default(),
-        Content::builtin().unwrap(),
-        classifier,
-        store,
-    ));
+    let engine = fake_bot_api::sled_engine(dir.path(), Config::default(), classifier);
     let bot = paynudge::channels::telegram::plain_bot(TOKEN, Some(&fake.url)).unwrap();
     let running = fake_bot_api::start(Telegram::new(engine), bot.clone(), bot);
-    const LINES: &[&str] = &[
-        "forgot my alipay pin",
-        "余额不够了",
-        "the page keeps spinning",
-        "我已经付过了",
-        "hmm not sure",
-        "满多少包邮",
-    ];
     let mut figures = vec![format!("{:.0}", rss_mib())];
     for round in 0..rounds {
         for b in 0..buyers {
-            fake.private_text(50_000 + b, LINES[(b as usize + round) % LINES.len()]);
+            fake.private_text(
+                50_000 + b,
+                BUYER_LINES[(b as usize + round) % BUYER_LINES.len()],
+            );
         }
         for b in 0..buyers {
             fake.wait_sent(50_000 + b, round + 1).await;

@@ -7,21 +7,11 @@
 #[path = "../tests/fake_bot_api/mod.rs"]
 mod fake_bot_api;
 
-use fake_bot_api::{FakeBotApi, TOKEN};
+use fake_bot_api::{BUYER_LINES, FakeBotApi, TOKEN};
 use paynudge::channels::telegram::{self, Telegram};
-use paynudge::store::{SessionStore, SledStore};
-use paynudge::{Classifier, Config, Content, Engine};
+use paynudge::{Classifier, Config};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const MESSAGES: &[&str] = &[
-    "forgot my alipay pin",
-    "余额不够了",
-    "the page keeps spinning",
-    "我已经付过了",
-    "hmm not sure",
-    "满多少包邮",
-];
 
 async fn scenario(
     classifier: Arc<Classifier>,
@@ -33,13 +23,7 @@ async fn scenario(
     let fake = FakeBotApi::start().await;
     fake.quiet();
     let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir.path()).unwrap());
-    let engine = Arc::new(Engine::new(
-        Config::default(),
-        Content::builtin().unwrap(),
-        classifier,
-        store,
-    ));
+    let engine = fake_bot_api::sled_engine(dir.path(), Config::default(), classifier);
     let app = Telegram::new(engine);
     let stop: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = if throttle {
         Box::pin(fake_bot_api::start_throttled(&fake.url, app).stop())
@@ -58,7 +42,7 @@ async fn scenario(
                 for n in 0..per_buyer {
                     let before = fake.sent_count(chat);
                     let t0 = Instant::now();
-                    fake.private_text(chat, MESSAGES[(b as usize + n) % MESSAGES.len()]);
+                    fake.private_text(chat, BUYER_LINES[(b as usize + n) % BUYER_LINES.len()]);
                     fake.wait_sent(chat, before + 1).await;
                     latencies.push(t0.elapsed());
                     // Let the rest of this reply arrive before the next message.

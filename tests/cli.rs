@@ -16,6 +16,17 @@ fn paynudge(args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A scratch directory: the database path in it, and a config file that
+/// holds no orders out of reminding (so every order is planned).
+fn shop_without_holdout() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("paynudge.toml");
+    std::fs::write(&config, "[reminders]\nholdout_percent = 0\n").unwrap();
+    let db = dir.path().join("db").to_str().unwrap().to_string();
+    let config = config.to_str().unwrap().to_string();
+    (dir, db, config)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -321,12 +332,8 @@ fn link_prints_a_deep_link_that_the_bot_accepts() {
 
 #[test]
 fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    let db = db.to_str().unwrap();
-    let config = dir.path().join("paynudge.toml");
-    std::fs::write(&config, "[reminders]\nholdout_percent = 0\n").unwrap();
-    let config = config.to_str().unwrap();
+    let (dir, db, config) = shop_without_holdout();
+    let (db, config) = (db.as_str(), config.as_str());
     // Monday 2025-11-17 09:50 Beijing.
     let at = 1_763_344_200;
     let orders: String = [
@@ -490,12 +497,8 @@ fn import_reads_csv_and_json_lines_and_names_each_bad_line() {
 
 #[test]
 fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    let db = db.to_str().unwrap();
-    let config = dir.path().join("paynudge.toml");
-    std::fs::write(&config, "[reminders]\nholdout_percent = 0\n").unwrap();
-    let config = config.to_str().unwrap();
+    let (dir, db, config) = shop_without_holdout();
+    let (db, config) = (db.as_str(), config.as_str());
     let now = chrono::Utc::now();
     let order = serde_json::json!({"event": "created", "order_id": "P-9", "buyer": "tg:9",
         "items": [{"name": "Wool scarf"}], "amount": 99, "at": now.timestamp() - 60,

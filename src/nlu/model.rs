@@ -6,8 +6,14 @@
 //! under a second, with no model file to ship or download.
 
 use super::features::FeatureId;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+
+thread_local! {
+    /// Reused buffer: a message's known features (row, IDF-scaled value).
+    static KNOWN: RefCell<Vec<(usize, f32)>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Features are already 64-bit hashes: hashing them again would be wasted work.
 #[derive(Default)]
@@ -176,16 +182,20 @@ impl Model {
     /// Features never seen in training are ignored; returns how many were
     /// seen.
     pub fn probabilities(&self, features: &[(FeatureId, f32)], out: &mut [f32]) -> usize {
-        let known = || {
-            features
-                .iter()
-                .filter_map(|(f, x)| self.index.get(f).map(|&row| (row as usize, *x)))
-                .map(|(row, x)| (row, x * self.idf[row]))
-        };
-        let norm = norm(known().map(|(_, x)| x));
-        self.scores(known().map(|(row, x)| (row, x / norm)), out);
-        softmax(out);
-        known().count()
+        KNOWN.with_borrow_mut(|known| {
+            // One index lookup per feature: the rows are kept for both passes.
+            known.clear();
+            known.extend(
+                features
+                    .iter()
+                    .filter_map(|(f, x)| self.index.get(f).map(|&row| (row as usize, *x)))
+                    .map(|(row, x)| (row, x * self.idf[row])),
+            );
+            let norm = norm(known.iter().map(|&(_, x)| x));
+            self.scores(known.iter().map(|&(row, x)| (row, x / norm)), out);
+            softmax(out);
+            known.len()
+        })
     }
 
     pub fn feature_count(&self) -> usize {

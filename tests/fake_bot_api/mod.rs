@@ -5,7 +5,7 @@
 
 mod running;
 #[allow(unused_imports)]
-pub use running::{Running, start, start_throttled};
+pub use running::{BUYER_LINES, Running, sled_engine, start, start_throttled};
 
 use axum::extract::{Path, State};
 use axum::routing::post;

@@ -1,6 +1,8 @@
 //! The real dispatcher, run against the fake Bot API, and stopped cleanly.
 
 use paynudge::channels::telegram::{self, BotApi, Telegram};
+use paynudge::store::{SessionStore, SledStore};
+use paynudge::{Classifier, Config, Content, Engine};
 use std::sync::Arc;
 use std::time::Duration;
 use teloxide::dispatching::ShutdownToken;
@@ -62,4 +64,29 @@ impl<R> Running<R> {
             .unwrap()
             .unwrap();
     }
+}
+
+/// What benchmark buyers write, in turn.
+pub const BUYER_LINES: &[&str] = &[
+    "forgot my alipay pin",
+    "余额不够了",
+    "the page keeps spinning",
+    "我已经付过了",
+    "hmm not sure",
+    "满多少包邮",
+];
+
+/// An engine with the built-in content on a sled database in `dir`.
+pub fn sled_engine(
+    dir: &std::path::Path,
+    config: Config,
+    classifier: Arc<Classifier>,
+) -> Arc<Engine> {
+    let store: Arc<dyn SessionStore> = Arc::new(SledStore::open(dir).unwrap());
+    Arc::new(Engine::new(
+        config,
+        Content::builtin().unwrap(),
+        classifier,
+        store,
+    ))
 }
