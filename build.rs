@@ -1,4 +1,4 @@
-//! Embeds the shipped `dialogs/` and `locales/` in the binary, so paynudge
+//! Embeds the shipped `dialogs/`, `locales/` and `holidays/` in the binary, so paynudge
 //! runs from any directory and after `cargo install`.
 
 use std::fmt::Write;
@@ -21,11 +21,25 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut code = String::new();
-    for (name, dir, ext) in [
-        ("DIALOGS", "dialogs", "toml"),
-        ("LOCALES", "locales", "ftl"),
+    for (file, parts) in [
+        (
+            "assets.rs",
+            &[
+                ("DIALOGS", "dialogs", "toml"),
+                ("LOCALES", "locales", "ftl"),
+            ][..],
+        ),
+        ("holidays.rs", &[("HOLIDAYS", "holidays", "json")][..]),
     ] {
+        embed(root, file, parts);
+    }
+}
+
+/// Writes `OUT_DIR/file`: per part, a `const NAME: &[(path, text)]` of the
+/// files under `dir` ending in `ext`.
+fn embed(root: &Path, file: &str, parts: &[(&str, &str, &str)]) {
+    let mut code = String::new();
+    for &(name, dir, ext) in parts {
         println!("cargo:rerun-if-changed={dir}");
         let mut found = Vec::new();
         files(&root.join(dir), ext, &mut found);
@@ -46,6 +60,6 @@ fn main() {
         }
         writeln!(code, "];").unwrap();
     }
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("assets.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join(file);
     std::fs::write(out, code).unwrap();
 }

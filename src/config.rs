@@ -47,6 +47,9 @@ pub struct RemindersConfig {
     /// The shop's own days off and make-up workdays, "YYYY-MM-DD".
     pub extra_days_off: Vec<String>,
     pub extra_workdays: Vec<String>,
+    /// A folder of newer holiday files (`2027.json`, in holiday-cn's
+    /// format), relative to the config file; they replace the shipped years.
+    pub holidays_dir: Option<PathBuf>,
     /// How often the bot looks for due reminders, in seconds (1-3600).
     pub tick_seconds: u32,
 }
@@ -66,6 +69,7 @@ impl Default for RemindersConfig {
             low_stock: 10,
             extra_days_off: Vec::new(),
             extra_workdays: Vec::new(),
+            holidays_dir: None,
             tick_seconds: 60,
         }
     }
@@ -289,9 +293,13 @@ impl Config {
             message: e.message().to_string(),
         })?;
         let base = origin.parent().unwrap_or(Path::new("."));
-        for p in [&mut config.paths.dialogs, &mut config.paths.locales]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut config.paths.dialogs,
+            &mut config.paths.locales,
+            &mut config.reminders.holidays_dir,
+        ]
+        .into_iter()
+        .flatten()
         {
             if p.is_relative() {
                 *p = base.join(&*p);
@@ -380,6 +388,9 @@ impl Config {
             return Err(bad(format!(
                 "reminders: {d:?} is not a date \"YYYY-MM-DD\""
             )));
+        }
+        if let Some(dir) = &r.holidays_dir {
+            crate::reminders::holidays::Holidays::with_dir(dir).map_err(bad)?;
         }
         if r.holdout_percent > 100 {
             return Err(bad(

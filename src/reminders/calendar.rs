@@ -1,11 +1,13 @@
 //! When reminders may go: send windows in the shop's time zone, opening later
 //! on weekends and public holidays, with China's make-up workdays (调休) from
-//! the `holiday-cn` data and the shop's own days from the config.
+//! the holiday data (`holidays.rs`) and the shop's own days from the config.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
+
+use super::holidays::Holidays;
 
 /// A daily send window, local time, `start < end`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,6 +36,7 @@ pub struct Calendar {
     pub day_off_delay: Duration,
     pub extra_days_off: BTreeSet<NaiveDate>,
     pub extra_workdays: BTreeSet<NaiveDate>,
+    pub holidays: Holidays,
     /// Years already warned about (missing holiday data): warn once each.
     warned: Mutex<HashSet<i32>>,
     /// Day-off answers already worked out: planning a million orders asks
@@ -53,6 +56,7 @@ impl Calendar {
             day_off_delay,
             extra_days_off: BTreeSet::new(),
             extra_workdays: BTreeSet::new(),
+            holidays: Holidays::builtin(),
             warned: Mutex::new(HashSet::new()),
             days_off: Mutex::new(HashMap::new()),
             next_window: Mutex::new(HashMap::new()),
@@ -87,24 +91,29 @@ impl Calendar {
             return true;
         }
         let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
-        if !year_covered(date.year()) {
-            if self
+        if let Some(off) = self.holidays.special(date) {
+            return off;
+        }
+        let year = date.year();
+        let shop_lists_year = self
+            .extra_days_off
+            .iter()
+            .chain(&self.extra_workdays)
+            .any(|d| d.year() == year);
+        if !self.holidays.covers(year)
+            && !shop_lists_year
+            && self
                 .warned
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .insert(date.year())
-            {
-                tracing::warn!(
-                    year = date.year(),
-                    "no public-holiday data for this year: treating only weekends as days off (add days under reminders.extra_days_off)"
-                );
-            }
-            return weekend;
+                .insert(year)
+        {
+            tracing::warn!(
+                year,
+                "no public-holiday data for this year: treating only weekends as days off (put the year's holiday-cn file in reminders.holidays_dir, see the README)"
+            );
         }
-        match holiday_cn::is_offday(&date.format("%Y-%m-%d").to_string()) {
-            Ok((off, _)) => off,
-            Err(_) => weekend,
-        }
+        weekend
     }
 
     /// The windows of `date` as UTC instants, shifted on days off.
@@ -187,14 +196,6 @@ impl Calendar {
     }
 }
 
-/// Whether the holiday data knows `year` (every covered year lists New Year's Day).
-fn year_covered(year: i32) -> bool {
-    matches!(
-        holiday_cn::is_offday(&format!("{year}-01-01")),
-        Ok((_, Some(_)))
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +257,21 @@ mod tests {
         assert_eq!(
             c.next_open(at("2025-10-11 08:00")),
             Some(at("2025-10-11 09:30"))
+        );
+    }
+
+    #[test]
+    fn national_day_2026_and_its_make_up_workday_need_no_config() {
+        let c = calendar();
+        // Thursday 2026-10-01 (国庆) opens late, like a Sunday.
+        assert_eq!(
+            c.next_open(at("2026-10-01 08:00")),
+            Some(at("2026-10-01 10:30"))
+        );
+        // Saturday 2026-10-10 is a make-up workday (调休): normal hours.
+        assert_eq!(
+            c.next_open(at("2026-10-10 08:00")),
+            Some(at("2026-10-10 09:30"))
         );
     }
 

@@ -16,6 +16,7 @@
 //! permanent ones mark the order undeliverable, transient ones retry with
 //! backoff, and the tick goes on with the rest.
 pub mod calendar;
+pub mod holidays;
 mod report;
 
 pub use report::{Rate, Report};
@@ -332,6 +333,8 @@ pub enum RemindersError {
     Event(#[from] crate::orders::EventError),
     #[error("order storage: {0}")]
     Store(String),
+    #[error("{0}")]
+    Config(String),
 }
 
 fn store_err(e: impl fmt::Display) -> RemindersError {
@@ -418,7 +421,7 @@ impl Reminders {
     pub fn open(db: &SyncedDb, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
         let tree = |name: &str| db.db().open_tree(name).map_err(store_err);
         let reminders = Reminders {
-            calendar: config.calendar(),
+            calendar: config.calendar().map_err(RemindersError::Config)?,
             config: config.clone(),
             orders: tree("orders")?,
             due: tree("orders_due")?,
@@ -1024,7 +1027,8 @@ impl Reminders {
 }
 
 impl RemindersConfig {
-    pub fn calendar(&self) -> Calendar {
+    /// The send calendar; fails only on an unreadable `holidays_dir`.
+    pub fn calendar(&self) -> Result<Calendar, String> {
         let tz = self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
         let windows = self
             .windows
@@ -1046,7 +1050,10 @@ impl RemindersConfig {
             .iter()
             .filter_map(|d| d.parse().ok())
             .collect();
-        calendar
+        if let Some(dir) = &self.holidays_dir {
+            calendar.holidays = holidays::Holidays::with_dir(dir)?;
+        }
+        Ok(calendar)
     }
 
     fn call_threshold_minor(&self) -> i64 {
