@@ -94,14 +94,14 @@ def main():
                 predicted[i] = p
         print(f"{name}, {len(folds)}-fold cross-validation:")
         for lang, (f1, fa, n) in scores(gold, predicted, langs).items():
-            print(f"  {lang}: {n} examples, macro-F1 {f1:.3f}, unknown taken as a payment intent {fa * 100:.1f}%")
+            print(f"  {lang}: {n} examples, macro-F1 {f1:.4f}, unknown taken as a payment intent {fa * 100:.1f}%")
         if len(sys.argv) > 2:
             held = read_tsv(sys.argv[2])
             model = make().fit(texts, gold)
             p = list(model.predict([t for _, _, t in held]))
             print(f"{name}, held out ({sys.argv[2]}):")
             for lang, (f1, fa, n) in scores([h[0] for h in held], p, [h[1] for h in held]).items():
-                print(f"  {lang}: {n} examples, macro-F1 {f1:.3f}, unknown taken as a payment intent {fa * 100:.1f}%")
+                print(f"  {lang}: {n} examples, macro-F1 {f1:.4f}, unknown taken as a payment intent {fa * 100:.1f}%")
 
 
 if __name__ == "__main__":

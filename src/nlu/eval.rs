@@ -180,7 +180,7 @@ impl fmt::Display for LangReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} examples, macro-F1 {:.3}, accuracy {:.3}, unknown taken as a payment intent {:.1}%",
+            "{}: {} examples, macro-F1 {:.4}, accuracy {:.3}, unknown taken as a payment intent {:.1}%",
             self.lang,
             self.examples,
             self.macro_f1,

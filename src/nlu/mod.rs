@@ -96,8 +96,15 @@ pub struct Prediction {
 
 pub struct Classifier {
     lexicon: Lexicon,
+    /// All intents, `unknown` included.
     model: Model,
+    /// In scope (0) or out of scope (1), trained on the same examples. One
+    /// class among nineteen, `unknown` is too varied for the intent model to
+    /// hold apart on its own: a binary model with its own threshold takes
+    /// fewer "is the shampoo sulfate free" for a payment question.
+    gate: Model,
     unknown_floor: f32,
+    gate_above: [f32; 2],
 }
 
 thread_local! {
@@ -133,11 +140,36 @@ impl Classifier {
                 }
             })
             .collect();
-        let model = Model::train(&samples, Intent::ALL.len(), params);
+        let unknown = Intent::Unknown.index();
+        let gate_samples: Vec<Sample> = samples
+            .iter()
+            .map(|s| Sample {
+                features: s.features.clone(),
+                class: usize::from(s.class == unknown),
+                weight: 1.0,
+            })
+            .collect();
+        let gate_params = TrainParams {
+            l2: params.gate_l2,
+            epochs: params.gate_epochs,
+            ..params
+        };
+        // Two independent models: trained side by side, start-up waits for
+        // the slower one only.
+        let (model, gate) = std::thread::scope(|scope| {
+            let gate = scope.spawn(|| Model::train(&gate_samples, 2, gate_params));
+            let model = Model::train(&samples, Intent::ALL.len(), params);
+            let gate = gate
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (model, gate)
+        });
         Classifier {
             lexicon,
             model,
+            gate,
             unknown_floor: params.unknown_floor,
+            gate_above: params.gate_above,
         }
     }
 
@@ -166,14 +198,17 @@ impl Classifier {
             };
         }
         let mut probs = [0.0f32; 19];
+        let mut gate = [0.0f32; 2];
         let known = FEATURES.with_borrow_mut(|features| {
             features::extract(normalized, &self.lexicon, features);
+            self.gate.probabilities(features, &mut gate);
             self.model.probabilities(features, &mut probs)
         });
+        let gate_above = self.gate_above[usize::from(lang == Some(Lang::Zh))];
         // Every message has its length feature; if nothing else in it was
         // ever seen in training, what the model says is its priors and the
         // length, not the message.
-        if known <= 1 {
+        if known <= 1 || gate[1] > gate_above {
             probs = [0.0; 19];
             probs[Intent::Unknown.index()] = 1.0;
         }
