@@ -52,6 +52,10 @@ pub struct RemindersConfig {
     pub holidays_dir: Option<PathBuf>,
     /// How often the bot looks for due reminders, in seconds (1-3600).
     pub tick_seconds: u32,
+    /// `shop.order_hold_hours`, copied here when the config is read: the
+    /// closing time of an order whose event has no `auto_close_at`.
+    #[serde(skip)]
+    pub order_hold_hours: u32,
 }
 
 impl Default for RemindersConfig {
@@ -71,6 +75,7 @@ impl Default for RemindersConfig {
             extra_workdays: Vec::new(),
             holidays_dir: None,
             tick_seconds: 60,
+            order_hold_hours: 24,
         }
     }
 }
@@ -305,6 +310,10 @@ impl Config {
                 *p = base.join(&*p);
             }
         }
+        config.reminders.order_hold_hours = config.shop.order_hold_hours;
+        if let Some(name) = config.telegram.bot_username.strip_prefix('@') {
+            config.telegram.bot_username = name.to_string();
+        }
         config.validate(origin)?;
         Ok(config)
     }
@@ -369,6 +378,11 @@ impl Config {
                 "reminders.timezone = {:?} is not an IANA time zone (e.g. \"Asia/Shanghai\")",
                 r.timezone
             )));
+        }
+        if r.windows.is_empty() {
+            return Err(bad(
+                "reminders.windows is empty: no reminder could ever be sent; give at least one \"HH:MM-HH:MM\" window".into(),
+            ));
         }
         if let Some(w) = r
             .windows
@@ -440,6 +454,23 @@ mod tests {
         )
         .unwrap();
         assert!(!c.shop.name.is_empty());
+    }
+
+    #[test]
+    fn no_send_window_is_refused_and_a_bot_name_loses_its_at() {
+        let err = Config::parse("[reminders]\nwindows = []\n", Path::new("shop.toml")).unwrap_err();
+        assert!(
+            err.to_string().contains("reminders.windows is empty"),
+            "{err}"
+        );
+        let c = Config::parse(
+            "[telegram]\nbot_username = \"@mybot\"\n",
+            Path::new("shop.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.telegram.bot_username, "mybot");
+        let c = Config::parse("[shop]\norder_hold_hours = 48\n", Path::new("shop.toml")).unwrap();
+        assert_eq!(c.reminders.order_hold_hours, 48);
     }
 
     #[test]

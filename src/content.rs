@@ -53,12 +53,14 @@ pub const GLOBAL_VARS: &[&str] = &[
 const PART_VARS: &[(&str, &[&str])] = &[
     ("items-and-more", &["first", "more"]),
     ("agent-relay-late", &["minutes"]),
+    ("call-buyer", &["name", "phone", "buyer"]),
 ];
 
 /// Texts the engine itself says, outside any dialog.
 pub const ENGINE_KEYS: &[&str] = &[
     "items-and-more",
     "agent-relay-late",
+    "call-buyer",
     "welcome",
     "help",
     "clarify-ask",

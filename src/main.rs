@@ -81,6 +81,9 @@ enum Command {
     Calls {
         #[command(flatten)]
         common: Common,
+        /// List the tasks as of this time (RFC 3339, or without an offset in the shop's time zone) [default: now].
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
         /// Record the outcome of the call for this order id...
         #[arg(long, value_name = "ORDER_ID", requires = "outcome")]
         record: Option<String>,
@@ -147,7 +150,7 @@ enum OrdersCommand {
 enum RemindersCommand {
     /// Dry run: when each unpaid order's next reminder would go, how, or why none.
     Plan {
-        /// Plan as of this time (RFC 3339, e.g. 2026-11-23T10:00:00+08:00) [default: now].
+        /// Plan as of this time: RFC 3339 (2026-11-23T10:00:00+08:00), or without an offset (2026-11-23T10:00:00, 2026-11-23 10:00) in the shop's time zone [default: now].
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
         #[command(flatten)]
@@ -183,6 +186,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in log files.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -237,19 +242,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Reminders {
             command: RemindersCommand::Plan { now, common },
         } => {
-            let now = match now {
-                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
-                    .map_err(|_| {
-                        Error::Setup(format!(
-                            "--now {t:?}: use RFC 3339, e.g. 2026-11-23T10:00:00+08:00"
-                        ))
-                    })?
-                    .with_timezone(&chrono::Utc),
-                None => chrono::Utc::now(),
-            };
             let engine = open_engine_for_batch(&common)?;
             let orders = orders_of(&engine)?;
             let tz = orders.timezone();
+            let now = parse_now(now.as_deref(), tz)?;
             let pages = orders
                 .plan(
                     now,
@@ -268,6 +264,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Calls {
             common,
+            now,
             record,
             outcome,
         } => {
@@ -287,7 +284,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let tz = orders.timezone();
             let tasks = orders
                 .plan(
-                    chrono::Utc::now(),
+                    parse_now(now.as_deref(), tz)?,
                     &engine.buyer_states()?,
                     |tasks: &mut Vec<String>, order, decision| {
                         if let Decision::Remind {
@@ -299,7 +296,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                             tasks.push(format!(
                                 "due {}\n{}\nrecord: paynudge calls --record {} --outcome {}\n",
                                 local_minute(at, tz),
-                                engine.call_task(order),
+                                engine.call_task(order, paynudge::engine::Phone::Masked),
                                 order.id,
                                 paynudge::reminders::CALL_OUTCOMES.join("|")
                             ));
@@ -537,6 +534,31 @@ fn load_config(path: Option<&Path>) -> Result<Config, Error> {
         Some(path) => Config::load(path),
         None => Ok(Config::default()),
     }
+}
+
+/// `--now`: RFC 3339, or a local time without an offset, read in the
+/// shop's time zone (what an operator types); absent: the clock.
+fn parse_now(
+    text: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    use chrono::TimeZone;
+    let Some(text) = text else {
+        return Ok(chrono::Utc::now());
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+        .and_then(|local| tz.from_local_datetime(&local).earliest())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| {
+            Error::Setup(format!(
+                "--now {text:?}: use 2026-11-23T10:00:00 (the shop's time zone, {tz}) or RFC 3339 with an offset, 2026-11-23T10:00:00+08:00"
+            ))
+        })
 }
 
 fn open_engine(common: &Common) -> Result<Engine, Error> {

@@ -348,7 +348,7 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
             "{}\n",
             serde_json::json!({"event": "created", "order_id": id, "buyer": buyer,
                 "items": [{"name": "Wool scarf"}], "amount": amount, "at": at,
-                "payment_type": payment})
+                "payment_type": payment, "buyer_name": "Wang", "buyer_phone": "13800138000"})
         )
     })
     .collect();
@@ -403,11 +403,35 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     // At lunch the first reminder waits for the afternoon window.
     assert!(plan("2025-11-17T12:30:00+08:00").contains("reminder 1 at 2025-11-17 14:30 CST"));
 
-    let out = paynudge(&["calls", "--db", db, "--config", config], b"");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let calls = text(&out.stdout);
-    assert!(calls.contains("O-4") && !calls.contains("O-1"), "{calls}");
-    assert!(calls.contains("paynudge calls --record O-4"), "{calls}");
+    // An offset-less time is the shop's: the same plan as with +08:00.
+    assert_eq!(
+        plan("2025-11-17T10:00:00"),
+        plan("2025-11-17T10:00:00+08:00")
+    );
+    let calls = || {
+        let out = paynudge(
+            &[
+                "calls",
+                "--now",
+                "2025-11-17 10:00",
+                "--db",
+                db,
+                "--config",
+                config,
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let list = calls();
+    assert!(list.contains("O-4") && !list.contains("O-1"), "{list}");
+    assert!(list.contains("paynudge calls --record O-4"), "{list}");
+    // A list shows the number masked, with the buyer's name.
+    assert!(
+        list.contains("138****8000") && !list.contains("13800138000") && list.contains("Wang"),
+        "{list}"
+    );
     let record = |order: &str| {
         paynudge(
             &[
@@ -425,6 +449,13 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     let out = record("O-4");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("recorded: O-4 -> will-pay"));
+    // A recorded outcome closes the task: gone from the list and the plan.
+    assert!(!calls().contains("O-4"));
+    assert!(
+        plan("2025-11-17T10:00:00").contains("none: call_done"),
+        "{}",
+        plan("2025-11-17T10:00:00")
+    );
     let out = record("NOPE");
     assert!(!out.status.success());
     assert!(

@@ -178,7 +178,7 @@ fn texts_about_an_order_without_a_closing_time_read_naturally() {
     for (lang, greeting) in [(paynudge::Lang::En, "hello"), (paynudge::Lang::Zh, "你好")] {
         common::say(&engine, &buyer, greeting);
         let mut texts = vec![
-            engine.call_task(&order),
+            engine.call_task(&order, paynudge::engine::Phone::Whole),
             engine.order_text(lang, &order, "call-record"),
         ];
         for strategy in [
@@ -329,4 +329,37 @@ fn a_deep_link_never_takes_an_order_from_the_chat_the_shop_named() {
         .join("\n");
     assert!(reply.contains("another chat"), "{reply}");
     assert_eq!(owner("OB1"), stranger);
+}
+
+/// A buyer who never chatted is reminded in the order's `buyer_lang`, and an
+/// order without `auto_close_at` closes when the shop's hold runs out.
+#[test]
+fn a_reminder_to_a_new_buyer_speaks_the_orders_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let config = RemindersConfig {
+        order_hold_hours: 24,
+        ..RemindersConfig::default()
+    };
+    let reminders = Arc::new(Reminders::open(store.db(), &config).unwrap());
+    let store: Arc<dyn SessionStore> = Arc::new(store);
+    let engine = common::engine_with(store, Config::default()).with_orders(reminders.clone());
+    let event = Event::parse(
+        &json!({"event": "created", "order_id": "L-1", "buyer": "tg:45", "buyer_lang": "zh",
+        "items": [{"name": "羊毛围巾"}], "amount": 199, "at": 1_763_860_000}),
+    )
+    .unwrap();
+    let order = reminders.ingest(&event, common::noon()).unwrap();
+    assert_eq!(order.auto_close_at, Some(1_763_860_000 + 24 * 3600));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let reply = rt
+        .block_on(engine.remind(&order, "fast_delivery", 0, common::noon()))
+        .unwrap();
+    let text = reply.replies.join("\n");
+    assert!(
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !text.contains("order"),
+        "{text}"
+    );
 }

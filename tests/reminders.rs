@@ -446,10 +446,9 @@ async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker
     let report = r.report(0, &blocker);
     assert_eq!(report.orders, 5);
     assert_eq!((report.conversion.of, report.conversion.paid), (4, 2));
-    assert_eq!(
-        (report.conversion_online.of, report.conversion_online.paid),
-        (4, 2)
-    );
+    assert_eq!((report.paid_online.of, report.paid_online.paid), (4, 3));
+    assert_eq!((report.paid_cod.of, report.paid_cod.paid), (1, 1));
+    assert!(report.to_text().contains("n/a"), "{}", report.to_text());
     assert_eq!((report.reminded_paid.of, report.reminded_paid.paid), (4, 3));
     let slot = |name: &str| report.by_slot.get(name).map(|r| (r.of, r.paid));
     assert_eq!(slot("09:30-12:00"), Some((3, 1)));
@@ -475,7 +474,12 @@ async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker
 
     let text = report.to_text();
     assert!(text.contains("09:30-12:00 (day off)"), "{text}");
-    assert!(text.contains("60% (a well-run shop)"), "{text}");
+    assert!(text.contains("the seed's 60%"), "{text}");
+    // An empty rate is not 0%.
+    assert!(
+        text.contains("holdout (never reminded)                0      0      n/a"),
+        "{text}"
+    );
 }
 
 /// The buyer pays while their reminder is on its way.

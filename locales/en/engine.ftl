@@ -135,6 +135,7 @@ call-title = Call task: order { $order_id }, { $item }, { $amount }{ $closes_at 
     [none] {""}
    *[other] {" "}(closes { $closes_at })
 }
+call-buyer = Buyer: { $name }, phone { $phone } ({ $buyer })
 call-intro = 1. Introduce: "Hello, this is { $shop_name }. You ordered { $item } with us; do you remember?"
 call-purpose = 2. Purpose: "We saw it isn't paid yet. It's very popular, you have a good eye! Was there a problem with the payment? Can I help?"
 call-forgot = 3a. If they don't remember: read back the order ({ $item }, { $amount }), the recipient and address, and ask again.

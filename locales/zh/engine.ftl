@@ -131,6 +131,7 @@ call-title = 电话任务：订单 { $order_id }，{ $item }，{ $amount }{ $clo
     [none] {""}
    *[other] （{ $closes_at } 关闭）
 }
+call-buyer = 买家：{ $name }，电话 { $phone }（{ $buyer }）
 call-intro = 1. 自报家门：“您好，我是{ $shop_name }的客服，您在我们店拍了{ $item }，您还有印象吗？”
 call-purpose = 2. 告知目的：“看您还没有支付呢，这个宝贝很热销，您的眼光真好！不知道是什么原因没有完成付款呢？有没有需要我帮助的地方？”
 call-forgot = 3a. 买家说不记得：“您拍的是{ $item }，金额{ $amount }”，再核对收货人和地址，问是否记起。

@@ -3,7 +3,7 @@
 //!
 //! Both routes need `Authorization: Bearer <token>` (compared in constant
 //! time).
-//! - `POST /events`: a JSON event or a JSON array of events. A malformed
+//! - `POST /events`: a JSON event, a JSON array of events, or JSON lines. A malformed
 //!   event is rejected with 400 naming the event and the field. A request is
 //!   stored in one transaction: all of its events or, on any failure, none.
 //! - `GET /report[?since=YYYY-MM-DD]`: `paynudge report --json`.
@@ -98,15 +98,9 @@ async fn events(
     if let Err(answer) = authorize(&api, &headers) {
         return answer;
     }
-    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"error": "the body is not JSON"})),
-        );
-    };
-    let list = match value {
-        Value::Array(list) => list,
-        one => vec![one],
+    let list = match events_in(&body) {
+        Ok(list) => list,
+        Err(error) => return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))),
     };
     let mut parsed = Vec::with_capacity(list.len());
     for (n, v) in list.iter().enumerate() {
@@ -137,4 +131,41 @@ async fn events(
         return unavailable();
     }
     (StatusCode::OK, Json(json!({"accepted": accepted})))
+}
+
+/// The events of a body: one JSON object, an array of them, or JSON lines
+/// (one object per line, as `orders import` reads and the README shows).
+fn events_in(body: &[u8]) -> Result<Vec<Value>, String> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(list)) => return Ok(list),
+        Ok(one) => return Ok(vec![one]),
+        Err(_) => {}
+    }
+    let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8 JSON".to_string())?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line).map_err(|e| {
+                format!(
+                    "the body is not JSON, a JSON array or JSON lines (line {}: {e})",
+                    n + 1
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::events_in;
+
+    #[test]
+    fn a_body_is_one_event_an_array_or_json_lines() {
+        assert_eq!(events_in(br#"{"a": 1}"#).unwrap().len(), 1);
+        assert_eq!(events_in(br#"[{"a": 1}, {"a": 2}]"#).unwrap().len(), 2);
+        assert_eq!(events_in(b"{\"a\": 1}\n\n{\"a\": 2}\n").unwrap().len(), 2);
+        let err = events_in(b"{\"a\": 1}\nnot json").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
 }

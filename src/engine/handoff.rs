@@ -353,25 +353,28 @@ impl Engine {
             id: order.buyer.clone(),
             reason: "not a buyer id",
         })?;
-        let (reply, commit) = self.with_session(&user, now, |engine, t| {
-            if !t.session.with_bot() || t.session.blocked || t.session.reminders_stopped {
-                return;
-            }
-            t.session.order = Some(order.id.clone());
-            t.order = Some(order.clone());
-            t.session.misses = 0;
-            t.say(format!(
-                "reminder-{strategy}-{}",
-                if variant == 0 { "a" } else { "b" }
-            ));
-            engine.ask(
-                t,
-                DialogState::Clarifying {
-                    options: REMINDER_BLOCKERS.to_vec(),
-                },
-                "reminder-ask",
-            );
-        })?;
+        // A buyer who never chatted is reminded in the order's language if
+        // the shop sent one, else in the shop's.
+        let (reply, commit) =
+            self.with_session_hinted(&user, order.buyer_lang, now, |engine, t| {
+                if !t.session.with_bot() || t.session.blocked || t.session.reminders_stopped {
+                    return;
+                }
+                t.session.order = Some(order.id.clone());
+                t.order = Some(order.clone());
+                t.session.misses = 0;
+                t.say(format!(
+                    "reminder-{strategy}-{}",
+                    if variant == 0 { "a" } else { "b" }
+                ));
+                engine.ask(
+                    t,
+                    DialogState::Clarifying {
+                        options: REMINDER_BLOCKERS.to_vec(),
+                    },
+                    "reminder-ask",
+                );
+            })?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
     }
@@ -417,27 +420,53 @@ impl Engine {
         Ok(orders.report(since, &blocker))
     }
 
-    /// The call task for a large order: the order and the call script, in
-    /// the buyer's language.
-    pub fn call_task(&self, order: &crate::orders::Order) -> String {
+    /// The call task for a large order: who to call, the order and the call
+    /// script, in the buyer's language. The phone number is whole only in
+    /// the task an agent works (`Phone::Whole`); lists show it masked.
+    pub fn call_task(&self, order: &crate::orders::Order, phone: Phone) -> String {
         let user = self.order_owner(order);
         let lang = user
             .as_ref()
             .and_then(|u| self.store.load(u).ok().flatten())
             .map(|s| s.lang)
-            .unwrap_or(Lang::Zh);
+            .or(order.buyer_lang)
+            .unwrap_or(self.config.shop.default_lang);
         let session = Session {
             lang,
             order: Some(order.id.clone()),
             ..Session::default()
         };
         let line = |key: &str| self.render(&session, Some(order), Utc::now(), key);
-        crate::content::CALL_SCRIPT_KEYS
+        let mut lines: Vec<String> = crate::content::CALL_SCRIPT_KEYS
             .iter()
             .map(|k| line(k))
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect();
+        let mut args = fluent_bundle::FluentArgs::new();
+        let unknown = || "?".to_string();
+        args.set("name", order.buyer_name.clone().unwrap_or_else(unknown));
+        args.set(
+            "phone",
+            order
+                .buyer_phone
+                .as_deref()
+                .map_or_else(unknown, |p| match phone {
+                    Phone::Whole => p.to_string(),
+                    Phone::Masked => mask_phone(p),
+                }),
+        );
+        args.set("buyer", order.buyer.clone());
+        lines.insert(1, self.content.locales.text(lang, "call-buyer", &args));
+        lines.join("\n")
     }
+}
+
+/// How a call task shows the buyer's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phone {
+    /// In the task an agent works: the number to dial.
+    Whole,
+    /// In lists: `138****8000`.
+    Masked,
 }
 
 /// A phone number as lists show it: `138****8000`.

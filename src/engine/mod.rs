@@ -28,7 +28,7 @@ mod commands;
 mod handoff;
 mod repair;
 mod texts;
-pub use handoff::AgentCard;
+pub use handoff::{AgentCard, Phone};
 use texts::fingerprint;
 
 /// Messages longer than this are cut before anything else happens: nobody

@@ -74,6 +74,15 @@ pub struct Order {
     /// as `Option`s: see `FORMAT_POSTCARD`.
     #[serde(default)]
     pub undeliverable: Option<Undeliverable>,
+    /// Who to ask for on a call task, and the number to dial: shown whole
+    /// only in the task an agent works, masked everywhere else.
+    #[serde(default)]
+    pub buyer_name: Option<String>,
+    #[serde(default)]
+    pub buyer_phone: Option<String>,
+    /// The language the shop knows the buyer by, for a buyer who never chatted.
+    #[serde(default)]
+    pub buyer_lang: Option<crate::lang::Lang>,
 }
 
 /// Why a reminder for an order could not be delivered.
@@ -88,10 +97,12 @@ pub struct Undeliverable {
 
 /// Orders are stored as postcard behind this format byte: planning reads
 /// every unpaid order, and the compact form is a third the size of JSON.
-/// Format 1 is format 2 without `undeliverable`; postcard writes `None` as
-/// one zero byte, so a format-1 record plus that byte reads as format 2.
-const FORMAT_POSTCARD: u8 = 2;
-const FORMAT_POSTCARD_1: u8 = 1;
+/// Each older format is the current one without its last `Option` fields;
+/// postcard writes `None` as one zero byte, so an old record plus one zero
+/// byte per missing field reads as the current format.
+const FORMAT_POSTCARD: u8 = 3;
+/// Per older format: how many trailing `Option` fields it lacks.
+const MISSING_FIELDS: [(u8, usize); 2] = [(1, 4), (2, 3)];
 
 impl Order {
     pub fn to_bytes(&self) -> Result<Vec<u8>, postcard::Error> {
@@ -104,8 +115,12 @@ impl Order {
     pub fn from_bytes(bytes: &[u8]) -> Option<Order> {
         match bytes.split_first()? {
             (&FORMAT_POSTCARD, rest) => postcard::from_bytes(rest).ok(),
-            (&FORMAT_POSTCARD_1, rest) => postcard::from_bytes(&[rest, &[0]].concat()).ok(),
-            _ => serde_json::from_slice(bytes).ok(),
+            (format, rest) => match MISSING_FIELDS.iter().find(|(f, _)| f == format) {
+                Some(&(_, missing)) => {
+                    postcard::from_bytes(&[rest, &vec![0; missing]].concat()).ok()
+                }
+                None => serde_json::from_slice(bytes).ok(),
+            },
         }
     }
 
@@ -239,6 +254,17 @@ fn text_field<'a>(v: &'a Value, field: &str) -> Result<&'a str, EventError> {
         .ok_or_else(|| bad(field, "is required"))
 }
 
+/// An optional free-text field, trimmed, at most `max` characters.
+fn optional_text(v: &Value, field: &str, max: usize) -> Result<Option<String>, EventError> {
+    match v.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) if s.trim().chars().count() <= max => Ok(Some(s.trim().to_string())),
+        Some(Value::String(_)) => Err(bad(field, format!("at most {max} characters"))),
+        Some(_) => Err(bad(field, "must be text")),
+    }
+}
+
 fn amount_minor(v: &Value) -> Result<i64, EventError> {
     let amount = match v.get("amount") {
         Some(Value::Number(n)) => n.as_f64(),
@@ -252,12 +278,50 @@ fn amount_minor(v: &Value) -> Result<i64, EventError> {
     Ok((amount * 100.0).round() as i64)
 }
 
+/// The fields an event may carry (the README lists them).
+pub const EVENT_FIELDS: &[&str] = &[
+    "event",
+    "order_id",
+    "at",
+    "created_at",
+    "buyer",
+    "buyer_name",
+    "buyer_phone",
+    "buyer_lang",
+    "items",
+    "amount",
+    "currency",
+    "payment_type",
+    "auto_close_at",
+    "promotion_end",
+    "stock_left",
+];
+
+/// A field paynudge does not know is ignored, with one warning per name:
+/// a misspelt `auto_close` would otherwise be lost without a word.
+fn warn_unknown_fields(v: &serde_json::Map<String, Value>) {
+    static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    for name in v.keys().filter(|k| !EVENT_FIELDS.contains(&k.as_str())) {
+        let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: a feed with endless invented names warns about 100.
+        if warned.len() < 100 && !warned.contains(name) {
+            warned.push(name.clone());
+            tracing::warn!(
+                field = %name.escape_debug(),
+                "order events carry a field paynudge does not know; it is ignored (known: {})",
+                EVENT_FIELDS.join(", ")
+            );
+        }
+    }
+}
+
 impl Event {
     /// Parses one event (a JSON object) and checks every field it needs.
     pub fn parse(v: &Value) -> Result<Event, EventError> {
-        if !v.is_object() {
+        let Some(object) = v.as_object() else {
             return Err(bad("event", "must be a JSON object"));
-        }
+        };
+        warn_unknown_fields(object);
         let kind = match text_field(v, "event")? {
             "created" => EventKind::Created,
             "paid" => EventKind::Paid,
@@ -311,19 +375,33 @@ impl Event {
                 )
             })?;
             bounds::items(&items)?;
-            let payment = match v
+            let payment_type = v
                 .get("payment_type")
                 .and_then(Value::as_str)
-                .unwrap_or("online")
+                .unwrap_or("online");
+            let payment = match payment_type
+                .trim()
+                .to_ascii_lowercase()
+                .replace(['-', ' '], "_")
+                .as_str()
             {
                 "online" => PaymentType::Online,
                 "cod" | "cash_on_delivery" => PaymentType::CashOnDelivery,
-                other => {
+                _ => {
                     return Err(bad(
                         "payment_type",
-                        format!("`{other}`: use online or cash_on_delivery"),
+                        format!(
+                            "`{payment_type}`: use online, or cod / cash_on_delivery (any case)"
+                        ),
                     ));
                 }
+            };
+            let buyer_lang = match v.get("buyer_lang").and_then(Value::as_str) {
+                None => None,
+                Some(code) => Some(
+                    code.parse::<crate::lang::Lang>()
+                        .map_err(|e| bad("buyer_lang", e))?,
+                ),
             };
             Some(Order {
                 id: order_id.to_string(),
@@ -343,6 +421,9 @@ impl Event {
                 reminders: Vec::new(),
                 call_outcome: None,
                 undeliverable: None,
+                buyer_name: optional_text(v, "buyer_name", 100)?,
+                buyer_phone: optional_text(v, "buyer_phone", 32)?,
+                buyer_lang,
             })
         } else {
             None
@@ -393,6 +474,9 @@ impl Event {
                 reminders: Vec::new(),
                 call_outcome: None,
                 undeliverable: None,
+                buyer_name: None,
+                buyer_phone: None,
+                buyer_lang: None,
             },
         };
         let terminal = order.status != Status::Unpaid;
@@ -458,6 +542,25 @@ mod tests {
     }
 
     #[test]
+    fn payment_type_is_read_in_any_case_and_buyer_fields_are_kept() {
+        let mut v = created();
+        v["payment_type"] = json!("COD");
+        v["buyer_lang"] = json!("zh");
+        v["buyer_phone"] = json!(" 13800138000 ");
+        let order = Event::parse(&v).unwrap().order.unwrap();
+        assert_eq!(order.payment, PaymentType::CashOnDelivery);
+        assert_eq!(order.buyer_lang, Some(crate::lang::Lang::Zh));
+        assert_eq!(order.buyer_phone.as_deref(), Some("13800138000"));
+        v["payment_type"] = json!("Cash-On-Delivery");
+        assert!(Event::parse(&v).is_ok());
+        v["payment_type"] = json!("bitcoin");
+        assert_eq!(Event::parse(&v).unwrap_err().field, "payment_type");
+        v["payment_type"] = json!("online");
+        v["buyer_lang"] = json!("fr");
+        assert_eq!(Event::parse(&v).unwrap_err().field, "buyer_lang");
+    }
+
+    #[test]
     fn malformed_events_name_the_field() {
         let mut v = created();
         v["amount"] = json!("lots");
@@ -487,10 +590,27 @@ mod tests {
             Order::from_bytes(&serde_json::to_vec(&order).unwrap()),
             Some(order.clone())
         );
-        assert_eq!(Order::from_bytes(b"\x02garbage"), None);
-        // Format 1: the same record without the trailing `undeliverable`.
-        let v1 = [&[FORMAT_POSTCARD_1], &bytes[1..bytes.len() - 1]].concat();
-        assert_eq!(Order::from_bytes(&v1), Some(order.clone()));
+        assert_eq!(Order::from_bytes(b"\x03garbage"), None);
+        // Older formats: the same record without its trailing `None`s
+        // (format 1: `undeliverable` and the buyer fields; 2: buyer fields).
+        for (format, missing) in MISSING_FIELDS {
+            let old = [&[format], &bytes[1..bytes.len() - missing]].concat();
+            assert_eq!(
+                Order::from_bytes(&old),
+                Some(order.clone()),
+                "format {format}"
+            );
+        }
+        let contact = Order {
+            buyer_name: Some("王女士".into()),
+            buyer_phone: Some("13800138000".into()),
+            buyer_lang: Some(crate::lang::Lang::Zh),
+            ..order.clone()
+        };
+        assert_eq!(
+            Order::from_bytes(&contact.to_bytes().unwrap()),
+            Some(contact)
+        );
         let failed = Order {
             undeliverable: Some(Undeliverable {
                 at: 1,

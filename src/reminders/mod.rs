@@ -49,6 +49,9 @@ pub enum Skip {
     NoBuyer,
     /// A reminder could not be delivered (the order says why).
     Undeliverable,
+    /// An agent called and recorded an outcome that ends the task (anything
+    /// but `no-answer`, which calls again).
+    CallDone,
 }
 
 impl Skip {
@@ -66,6 +69,7 @@ impl Skip {
             Skip::WithAgent => "with_agent",
             Skip::NoBuyer => "no_buyer",
             Skip::Undeliverable => "undeliverable",
+            Skip::CallDone => "call_done",
         }
     }
 }
@@ -482,7 +486,13 @@ impl Reminders {
                 let mut applied = Vec::with_capacity(events.len());
                 for event in events {
                     // Reads see this batch's earlier writes.
-                    let order = event.apply(stored(orders, &event.order_id)?);
+                    let mut order = event.apply(stored(orders, &event.order_id)?);
+                    // No closing time from the shop: the order closes when
+                    // its hold runs out, as the shop's texts tell buyers.
+                    if order.auto_close_at.is_none() && !order.buyer.is_empty() {
+                        order.auto_close_at =
+                            Some(order.created_at + i64::from(self.config.order_hold_hours) * 3600);
+                    }
                     orders.insert(order.id.as_bytes(), encode(&order)?)?;
                     if !order.buyer.is_empty() {
                         let key = [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat();
@@ -520,6 +530,14 @@ impl Reminders {
                 Some(Skip::CashOnDelivery)
             }
             Status::Unpaid if self.holdout(order) => Some(Skip::Holdout),
+            Status::Unpaid
+                if order
+                    .call_outcome
+                    .as_deref()
+                    .is_some_and(|o| o != "no-answer") =>
+            {
+                Some(Skip::CallDone)
+            }
             Status::Unpaid if order.reminders.len() >= c.max_per_order => Some(Skip::Cap),
             Status::Unpaid if buyer.stopped => Some(Skip::BuyerStopped),
             Status::Unpaid if buyer.blocked => Some(Skip::BuyerBlocked),

@@ -92,6 +92,12 @@ impl SledStore {
     }
 
     fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<SledStore, StoreError> {
+        if path.exists() && !path.is_dir() {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                cause: "this is a file, and the database is a folder; give --db a folder path (it is created if missing)".into(),
+            });
+        }
         if let Err(e) = std::fs::create_dir_all(path) {
             return Err(match e.kind() {
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {

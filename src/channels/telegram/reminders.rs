@@ -59,7 +59,7 @@ impl<R: BotApi> Deliver for Delivery<R> {
             Channel::Call => {
                 let task = format!(
                     "{}\n{}",
-                    engine.call_task(&reminder.order),
+                    engine.call_task(&reminder.order, crate::engine::Phone::Whole),
                     engine.order_text(self.app.agents.lang, &reminder.order, "call-record")
                 );
                 match self.app.agents.group() {
