@@ -403,6 +403,8 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     // At lunch the first reminder waits for the afternoon window.
     assert!(plan("2025-11-17T12:30:00+08:00").contains("reminder 1 at 2025-11-17 14:30 CST"));
 
+    // Before the orders existed there is nothing to plan.
+    assert!(plan_before_orders(db, config).is_empty());
     // An offset-less time is the shop's: the same plan as with +08:00.
     assert_eq!(
         plan("2025-11-17T10:00:00"),
@@ -585,4 +587,24 @@ fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
     assert!(said.contains("\"reminders\":\"stopped\""), "{said}");
     let (line, plan) = plan_line();
     assert!(line.contains("buyer_stopped"), "{plan}");
+}
+
+/// `reminders plan` an hour before the orders of
+/// `plan_and_calls_read_the_orders_and_the_buyers_sessions` were created.
+fn plan_before_orders(db: &str, config: &str) -> String {
+    let out = paynudge(
+        &[
+            "reminders",
+            "plan",
+            "--now",
+            "2025-11-17 08:50",
+            "--db",
+            db,
+            "--config",
+            config,
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
 }

@@ -720,7 +720,8 @@ impl Reminders {
                     let Some(order) = Order::from_bytes(&bytes) else {
                         continue;
                     };
-                    if order.status == Status::Unpaid {
+                    // An order created after `now` did not exist then.
+                    if order.status == Status::Unpaid && order.created_at <= now.timestamp() {
                         let state = BuyerState {
                             last_reminded: last_reminded.get(order.buyer.as_bytes()).copied(),
                             ..buyer(&order)
