@@ -152,13 +152,15 @@ fn main() {
     let started = Instant::now();
     let (engine, orders) = open(dir.path(), classifier);
     row("reopen the database", started.elapsed(), "");
-    let (took, decisions) = plan(&engine, &orders, t0);
+    let (took, decisions) = plan(&engine, &orders, t0 + Duration::hours(2));
     row(
         &format!("plan {} unpaid orders, just opened", decisions),
         took,
         "(sessions and bindings read in one pass)",
     );
-    let mut warm: Vec<Elapsed> = (0..5).map(|_| plan(&engine, &orders, t0).0).collect();
+    let mut warm: Vec<Elapsed> = (0..5)
+        .map(|_| plan(&engine, &orders, t0 + Duration::hours(2)).0)
+        .collect();
     warm.sort();
     row("plan again, in the same process", warm[2], "(median of 5)");
     println!(
