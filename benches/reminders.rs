@@ -3,7 +3,9 @@
 //! does, with 100,000 buyer sessions (a tenth of them bound to an order by a
 //! deep link); reopens the database as `paynudge reminders plan` does and
 //! times the plan; then times scheduler ticks with every order pending.
-//! `ORDERS=N` changes the number of orders.
+//! `ORDERS=N` changes the number of orders, `BUYERS=N` the number of buyers
+//! they belong to (400,000: most buyers have two or three open orders, which
+//! the per-buyer gap plans together; 1,000,000: one each).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use paynudge::config::RemindersConfig;
@@ -18,7 +20,13 @@ use std::sync::Arc;
 use std::time::{Duration as Elapsed, Instant};
 
 const SESSIONS: usize = 100_000;
-const BUYERS: usize = 400_000;
+
+fn buyers() -> usize {
+    std::env::var("BUYERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400_000)
+}
 
 struct Count(std::sync::atomic::AtomicUsize);
 
@@ -45,10 +53,10 @@ fn row(what: &str, took: Elapsed, detail: &str) {
     println!("{what:<48} {took:>9.1?}  {detail}");
 }
 
-fn created(i: usize, t0: DateTime<Utc>) -> Event {
+fn created(i: usize, buyers: usize, t0: DateTime<Utc>) -> Event {
     let at = t0 + Duration::seconds((i % 7200) as i64);
     Event::parse(&json!({"event": "created", "order_id": format!("O-{i}"),
-        "buyer": format!("tg:{}", i % BUYERS + 1), "items": [{"name": "Wool scarf"}],
+        "buyer": format!("tg:{}", i % buyers + 1), "items": [{"name": "Wool scarf"}],
         "amount": 99 + (i % 50) as i64, "at": at.timestamp(),
         "auto_close_at": (at + Duration::days(3)).timestamp()}))
     .unwrap()
@@ -61,7 +69,7 @@ fn load(dir: &Path, n: usize, t0: DateTime<Utc>) {
     let store = SledStore::open(dir).unwrap();
     let orders = Reminders::open(store.db(), &RemindersConfig::default()).unwrap();
     let started = Instant::now();
-    let events: Vec<Event> = (0..n).map(|i| created(i, t0)).collect();
+    let events: Vec<Event> = (0..n).map(|i| created(i, buyers(), t0)).collect();
     for chunk in events.chunks(1000) {
         orders.ingest_batch(chunk, t0).unwrap();
     }
@@ -77,7 +85,9 @@ fn load(dir: &Path, n: usize, t0: DateTime<Utc>) {
     // The orders endpoint with one event per request: a transaction and a flush each.
     let started = Instant::now();
     for i in n..n + 1000 {
-        orders.ingest_batch(&[created(i, t0)], t0).unwrap();
+        orders
+            .ingest_batch(&[created(i, buyers(), t0)], t0)
+            .unwrap();
         orders.flush().unwrap();
     }
     row(
@@ -128,7 +138,10 @@ fn plan(engine: &Engine, orders: &Reminders, now: DateTime<Utc>) -> (Elapsed, us
             page.add(order, &decision, tz)
         })
         .unwrap();
-    (started.elapsed(), pages.iter().map(|p| p.orders).sum())
+    (
+        started.elapsed(),
+        pages.iter().map(|p| p.summary.orders).sum(),
+    )
 }
 
 fn main() {

@@ -253,13 +253,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                     |page: &mut PlanPage, order, decision| page.add(order, &decision, tz),
                 )
                 .map_err(|e| Error::Setup(e.to_string()))?;
+            let mut summary = paynudge::reminders::Summary::default();
             let mut out = std::io::stdout().lock();
+            out.write_all(orders.plan_header(now).as_bytes())?;
             for page in &pages {
                 out.write_all(page.text.as_bytes())?;
+                summary.merge(&page.summary);
             }
+            write!(out, "{summary}")?;
             out.flush()?;
-            let count: usize = pages.iter().map(|p| p.orders).sum();
-            eprintln!("paynudge: {count} unpaid orders");
             Ok(())
         }
         Command::Calls {

@@ -364,29 +364,19 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     let out = paynudge(&["chat", "--db", db, "--user", "tg:3"], b"/stop\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let plan = |now: &str| {
-        let out = paynudge(
-            &[
-                "reminders",
-                "plan",
-                "--now",
-                now,
-                "--db",
-                db,
-                "--config",
-                config,
-            ],
-            b"",
-        );
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stderr).contains("4 unpaid orders"));
-        text(&out.stdout)
-    };
-    let lines: Vec<String> = plan("2025-11-17T10:00:00+08:00")
-        .lines()
-        .map(String::from)
-        .collect();
+    let plan = |now: &str| plan_at(db, Some(config), Some(now)).0.join("\n");
+    let (lines, notes) = plan_at(db, Some(config), Some("2025-11-17T10:00:00+08:00"));
     assert_eq!(lines.len(), 4, "{lines:?}");
+    // A header with the time and the rules, a summary by decision.
+    assert!(
+        notes.starts_with("# reminders plan as of 2025-11-17 10:00 CST (Asia/Shanghai)"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("# 4 unpaid orders: 1 get a message, 1 a call task, 2 nothing"),
+        "{notes}"
+    );
+    assert!(notes.contains("#   none: buyer_stopped 1"), "{notes}");
     let ids: Vec<&str> = lines
         .iter()
         .map(|l| l.split_whitespace().next().unwrap())
@@ -404,7 +394,7 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
     assert!(plan("2025-11-17T12:30:00+08:00").contains("reminder 1 at 2025-11-17 14:30 CST"));
 
     // Before the orders existed there is nothing to plan.
-    assert!(plan_before_orders(db, config).is_empty());
+    assert!(plan("2025-11-17 08:50").is_empty());
     // An offset-less time is the shop's: the same plan as with +08:00.
     assert_eq!(
         plan("2025-11-17T10:00:00"),
@@ -509,22 +499,11 @@ fn import_reads_csv_and_json_lines_and_names_each_bad_line() {
 
     // O-2 was never stored and O-1 is paid: the one unpaid order left is
     // cash on delivery, which gets no reminder.
-    let out = paynudge(
-        &[
-            "reminders",
-            "plan",
-            "--now",
-            "2025-11-17T10:30:00+08:00",
-            "--db",
-            db,
-        ],
-        b"",
-    );
-    let plan = text(&out.stdout);
-    assert_eq!(plan.lines().count(), 1, "{plan}");
+    let (plan, _) = plan_at(db, None, Some("2025-11-17T10:30:00+08:00"));
+    assert_eq!(plan.len(), 1, "{plan:?}");
     assert!(
-        plan.starts_with("O-3") && plan.contains("none: cash_on_delivery"),
-        "{plan}"
+        plan[0].starts_with("O-3") && plan[0].contains("none: cash_on_delivery"),
+        "{plan:?}"
     );
 }
 
@@ -568,14 +547,9 @@ fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
     assert!(!said.contains("reminder at"), "{said}");
     // The plan's line for the order (and the whole plan, for messages).
     let plan_line = || {
-        let out = paynudge(&["reminders", "plan", "--db", db, "--config", config], b"");
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let plan = text(&out.stdout);
-        let line = plan
-            .lines()
-            .find(|l| l.starts_with("P-9"))
-            .unwrap_or_default();
-        (line.to_string(), plan)
+        let (plan, _) = plan_at(db, Some(config), None);
+        let line = plan.iter().find(|l| l.starts_with("P-9")).cloned();
+        (line.unwrap_or_default(), plan.join("\n"))
     };
     let (line, plan) = plan_line();
     assert!(
@@ -589,22 +563,18 @@ fn a_stated_pay_time_is_promised_only_for_a_real_order_and_the_plan_keeps_it() {
     assert!(line.contains("buyer_stopped"), "{plan}");
 }
 
-/// `reminders plan` an hour before the orders of
-/// `plan_and_calls_read_the_orders_and_the_buyers_sessions` were created.
-fn plan_before_orders(db: &str, config: &str) -> String {
-    let out = paynudge(
-        &[
-            "reminders",
-            "plan",
-            "--now",
-            "2025-11-17 08:50",
-            "--db",
-            db,
-            "--config",
-            config,
-        ],
-        b"",
-    );
+/// `reminders plan` as of `now` (`None`: the real now): the orders' lines,
+/// and the header and summary lines (those starting with `#`).
+fn plan_at(db: &str, config: Option<&str>, now: Option<&str>) -> (Vec<String>, String) {
+    let mut args = vec!["reminders", "plan", "--db", db];
+    args.extend(config.iter().flat_map(|c| ["--config", *c]));
+    args.extend(now.iter().flat_map(|n| ["--now", *n]));
+    let out = paynudge(&args, b"");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    text(&out.stdout)
+    let stdout = text(&out.stdout);
+    let (notes, lines): (Vec<&str>, Vec<&str>) = stdout.lines().partition(|l| l.starts_with('#'));
+    (
+        lines.into_iter().map(String::from).collect(),
+        notes.join("\n"),
+    )
 }

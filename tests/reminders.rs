@@ -560,7 +560,13 @@ async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_clos
     let order = r.order("W-1").unwrap().unwrap();
     let next = r.decide(&order, &promised, at("2025-11-17 22:01"));
     assert!(
-        !matches!(next, Decision::Remind { promised: true, .. }),
+        !matches!(
+            next,
+            Decision::Remind {
+                timing: paynudge::reminders::Timing::Promised,
+                ..
+            }
+        ),
         "{next:?}"
     );
     // A time after the order closes, or long past, is no promise.
@@ -571,7 +577,10 @@ async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_clos
     let fresh = r.ingest(&created("W-2", "tg:8", t0, 99.0), t0).unwrap();
     assert!(!matches!(
         r.decide(&fresh, &late, t0),
-        Decision::Remind { promised: true, .. }
+        Decision::Remind {
+            timing: paynudge::reminders::Timing::Promised,
+            ..
+        }
     ));
     let lapsed = BuyerState {
         pay_at: Some((t0 - chrono::Duration::hours(2)).timestamp()),
@@ -579,6 +588,131 @@ async fn a_stated_pay_time_is_kept_outside_the_windows_once_and_never_after_clos
     };
     assert!(!matches!(
         r.decide(&fresh, &lapsed, t0),
-        Decision::Remind { promised: true, .. }
+        Decision::Remind {
+            timing: paynudge::reminders::Timing::Promised,
+            ..
+        }
     ));
+}
+
+/// The plan of `now`, one (order id, decision) per unpaid order.
+fn plan_of(r: &Reminders, now: DateTime<Utc>) -> Vec<(String, Decision)> {
+    r.plan(
+        now,
+        &nobody,
+        |acc: &mut Vec<(String, Decision)>, order, d| acc.push((order.id.clone(), d)),
+    )
+    .unwrap()
+    .concat()
+}
+
+#[tokio::test]
+async fn the_plan_holds_a_buyers_second_order_back_by_the_gap_as_the_scheduler_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    // Friday evening: two orders of one buyer, ten minutes apart, and another buyer's.
+    let friday = at("2025-11-14 20:00");
+    for (id, buyer, created_at) in [
+        ("A-1", "tg:1001", at("2025-11-14 19:50")),
+        ("A-2", "tg:1001", friday),
+        ("B-1", "tg:1002", friday),
+    ] {
+        r.ingest(&created(id, buyer, created_at, 99.0), friday)
+            .unwrap();
+    }
+    let plan = plan_of(&r, friday);
+    let decision = |id: &str| plan.iter().find(|(o, _)| o == id).unwrap().1.clone();
+    assert_eq!(when(&decision("A-1")), at("2025-11-14 20:20"));
+    assert_eq!(when(&decision("B-1")), at("2025-11-14 20:30"));
+    // 20 h after A-1's reminder, inside Saturday's windows.
+    let held = decision("A-2");
+    assert_eq!(when(&held), at("2025-11-15 16:20"), "{held:?}");
+    assert!(
+        held.describe(chrono_tz::Asia::Shanghai).ends_with(
+            "held back by the per-buyer gap until then (the buyer's reminder at 2025-11-14 20:20 CST goes first)"
+        ),
+        "{}",
+        held.describe(chrono_tz::Asia::Shanghai)
+    );
+    let pages = r
+        .plan(friday, &nobody, |page: &mut PlanPage, order, d| {
+            page.add(order, &d, chrono_tz::Asia::Shanghai)
+        })
+        .unwrap();
+    let mut summary = paynudge::reminders::Summary::default();
+    pages.iter().for_each(|p| summary.merge(&p.summary));
+    assert_eq!(
+        (summary.orders, summary.message, summary.held_by_gap),
+        (3, 3, 1)
+    );
+
+    // The scheduler, ticking every minute, sends exactly what the plan said.
+    let rec = Recorder::default();
+    let mut sent_at = HashMap::new();
+    let mut now = friday;
+    while now <= at("2025-11-15 16:30") {
+        for reminder in r.tick(now, &nobody, &rec).await.unwrap() {
+            sent_at.entry(reminder.order.id.clone()).or_insert(now);
+        }
+        now += chrono::Duration::minutes(1);
+    }
+    for id in ["A-1", "A-2", "B-1"] {
+        assert_eq!(sent_at.get(id), Some(&when(&decision(id))), "{id}");
+    }
+}
+
+#[test]
+fn a_buyer_with_many_open_orders_gets_one_reminder_per_gap_in_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let monday = at("2025-11-17 10:00");
+    for i in 0..50 {
+        let id = format!("M-{i:02}");
+        r.ingest(&created(&id, "tg:7", monday, 10.0), monday)
+            .unwrap();
+    }
+    let plan = plan_of(&r, monday + chrono::Duration::hours(1));
+    let mut times: Vec<DateTime<Utc>> = plan
+        .iter()
+        .filter_map(|(_, d)| match d {
+            Decision::Remind { at, .. } => Some(*at),
+            Decision::Skip(_) => None,
+        })
+        .collect();
+    times.sort();
+    // Orders close after three days: room for four reminders 20 h apart.
+    assert_eq!(times.len(), 4, "{plan:?}");
+    assert!(
+        times
+            .windows(2)
+            .all(|w| w[1] - w[0] >= chrono::Duration::hours(20))
+    );
+    assert_eq!(plan[0].0, "M-00");
+    assert!(
+        plan.iter()
+            .filter(|(_, d)| *d == Decision::Skip(Skip::WouldClose))
+            .count()
+            == 46
+    );
+}
+
+#[test]
+fn an_order_that_changes_buyer_is_planned_once_under_its_new_buyer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let monday = at("2025-11-17 10:00");
+    r.ingest(&created("C-1", "tg:1", monday, 10.0), monday)
+        .unwrap();
+    // The shop corrects the buyer: the order is theirs, and only theirs.
+    r.ingest(&created("C-1", "tg:2", monday, 10.0), monday)
+        .unwrap();
+    let plan = r
+        .plan(monday, &nobody, |acc: &mut Vec<String>, order, _| {
+            acc.push(format!("{} {}", order.id, order.buyer))
+        })
+        .unwrap()
+        .concat();
+    assert_eq!(plan, ["C-1 tg:2"]);
+    assert!(r.orders_of("tg:1").unwrap().is_empty());
+    assert_eq!(r.orders_of("tg:2").unwrap(), ["C-1"]);
 }

@@ -217,7 +217,10 @@ impl Engine {
         };
         matches!(
             orders.decide(order, &super::handoff::reminder_view(session), now),
-            crate::reminders::Decision::Remind { promised: true, .. }
+            crate::reminders::Decision::Remind {
+                timing: crate::reminders::Timing::Promised,
+                ..
+            }
         )
     }
 

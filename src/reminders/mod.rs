@@ -17,8 +17,10 @@
 //! backoff, and the tick goes on with the rest.
 pub mod calendar;
 pub mod holidays;
+mod plan;
 mod report;
 
+pub use plan::{PlanPage, Summary, local_minute};
 pub use report::{Rate, Report};
 
 use crate::config::RemindersConfig;
@@ -28,10 +30,7 @@ use calendar::{Calendar, Window};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
-use std::collections::HashMap;
 use std::fmt;
-use std::ops::Bound;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why an order gets no reminder (now or ever).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,121 +111,23 @@ pub enum Decision {
         channel: Channel,
         strategy: Strategy,
         variant: u8,
-        shifted: bool,
-        /// At the time the buyer said they would pay: a promise kept.
-        promised: bool,
+        timing: Timing,
     },
     Skip(Skip),
 }
 
-impl Decision {
-    /// One line for `reminders plan`, times in the shop's zone.
-    pub fn describe(&self, tz: chrono_tz::Tz) -> String {
-        let mut text = String::new();
-        let _ = self.write_to(&mut text, tz);
-        text
-    }
-
-    /// [`Decision::describe`] written straight into `out`: a plan writes a
-    /// million of these, and the intermediate strings cost more than the policy.
-    pub fn write_to(&self, out: &mut impl fmt::Write, tz: chrono_tz::Tz) -> fmt::Result {
-        match self {
-            Decision::Remind {
-                at,
-                number,
-                channel,
-                strategy,
-                variant,
-                shifted,
-                promised,
-            } => {
-                write!(out, "reminder {number} at ")?;
-                write_local_minute(out, *at, tz)?;
-                write!(
-                    out,
-                    " by {} ({}, variant {}){}",
-                    if *channel == Channel::Call {
-                        "call task"
-                    } else {
-                        "message"
-                    },
-                    strategy.key(),
-                    if *variant == 0 { "a" } else { "b" },
-                    if *promised {
-                        ", the time the buyer said they would pay"
-                    } else if *shifted {
-                        ", window opens later on a day off"
-                    } else {
-                        ""
-                    }
-                )
-            }
-            Decision::Skip(reason) => write!(out, "none: {}", reason.key()),
-        }
-    }
-}
-
-/// `2026-11-23 10:00 CST`: as `%Y-%m-%d %H:%M %Z` would print it, without
-/// parsing the format each time.
-pub fn local_minute(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    let mut text = String::new();
-    let _ = write_local_minute(&mut text, at, tz);
-    text
-}
-
-fn write_local_minute(
-    out: &mut impl fmt::Write,
-    at: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> fmt::Result {
-    use chrono::{Datelike, Timelike};
-    let local = at.with_timezone(&tz);
-    write!(
-        out,
-        "{:04}-{:02}-{:02} {:02}:{:02} {}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.offset()
-    )
-}
-
-/// A page of `reminders plan` output: one line per order, and the count.
-#[derive(Debug, Default)]
-pub struct PlanPage {
-    pub text: String,
-    pub orders: usize,
-    /// Reused for the amount, which is right-aligned.
-    scratch: String,
-}
-
-impl PlanPage {
-    /// Adds the line for one order: id, buyer, amount, then the decision.
-    pub fn add(&mut self, order: &Order, decision: &Decision, tz: chrono_tz::Tz) {
-        use std::fmt::Write;
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{}", order.amount());
-        let _ = write!(
-            self.text,
-            "{:<20} {:<16} {:>14}  ",
-            order.id, order.buyer, self.scratch
-        );
-        let _ = decision.write_to(&mut self.text, tz);
-        if let (Decision::Skip(Skip::Undeliverable), Some(failed)) =
-            (decision, &order.undeliverable)
-        {
-            let _ = write!(
-                self.text,
-                " (reminder {}: {})",
-                failed.number,
-                failed.reason.escape_debug()
-            );
-        }
-        self.text.push('\n');
-        self.orders += 1;
-    }
+/// Why a reminder goes when it goes, as far as the plan should say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// As the policy's delays and the send windows have it.
+    Due,
+    /// Later than on a working day: the window opens later on a day off.
+    DayOff,
+    /// At the time the buyer said they would pay: a promise kept.
+    Promised,
+    /// Held back by the per-buyer gap after the buyer's reminder at this
+    /// time (Unix seconds), sent or planned for another order.
+    BuyerGap { after: i64 },
 }
 
 /// What the scheduler needs to know about a buyer at the moment of sending.
@@ -314,7 +215,9 @@ pub struct Reminders {
     outbox: sled::Tree,
     /// buyer -> Unix seconds of their last reminder.
     last_reminded: sled::Tree,
-    /// `buyer \0 order id`: a buyer's orders, to reschedule them together.
+    /// `buyer \0 order id` -> a copy of the order: a buyer's orders, to
+    /// reschedule and plan them together. A copy, not a pointer, so the plan
+    /// walks one tree in key order instead of a million random reads.
     by_buyer: sled::Tree,
     db: SyncedDb,
 }
@@ -345,6 +248,11 @@ fn store_err(e: impl fmt::Display) -> RemindersError {
     RemindersError::Store(e.to_string())
 }
 
+/// The order's key in the buyer index: `buyer \0 order id`.
+fn buyer_key(order: &Order) -> Vec<u8> {
+    [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat()
+}
+
 fn due_key(at: i64, order: &str) -> Vec<u8> {
     [&(at.max(0) as u64).to_be_bytes()[..], order.as_bytes()].concat()
 }
@@ -362,6 +270,23 @@ fn encode(order: &Order) -> TxResult<Vec<u8>> {
     order
         .to_bytes()
         .map_err(|e| sled::transaction::ConflictableTransactionError::Abort(e.to_string()))
+}
+
+/// Inside a transaction: stores the order, and its copy in the buyer index
+/// (dropping the copy under a buyer the order no longer has, `before`'s).
+fn put(
+    orders: &sled::transaction::TransactionalTree,
+    by_buyer: &sled::transaction::TransactionalTree,
+    order: &Order,
+    before: Option<&Order>,
+) -> TxResult<()> {
+    let bytes = encode(order)?;
+    if let Some(before) = before.filter(|b| b.buyer != order.buyer) {
+        by_buyer.remove(buyer_key(before))?;
+    }
+    by_buyer.insert(buyer_key(order), bytes.as_slice())?;
+    orders.insert(order.id.as_bytes(), bytes)?;
+    Ok(())
 }
 
 /// Inside a transaction: moves the order's one entry in the due index to
@@ -389,38 +314,6 @@ fn fnv(text: &str) -> u64 {
     })
 }
 
-type KeyRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
-
-/// Splits a tree's keys into ranges that workers can walk apart: one per
-/// value of the first byte where the first and last keys differ, so ids like
-/// `O-123` give ten ranges. Together the ranges cover every key.
-fn key_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
-    let (Some((first, _)), Some((last, _))) = (
-        tree.first().map_err(store_err)?,
-        tree.last().map_err(store_err)?,
-    ) else {
-        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
-    };
-    let common = first
-        .iter()
-        .zip(last.iter())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let Some(&high) = last.get(common) else {
-        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
-    };
-    let low = first.get(common).map_or(0, |&b| b.saturating_add(1));
-    let mut ranges = Vec::new();
-    let mut start = Bound::Unbounded;
-    for byte in low..=high {
-        let split = [&last[..common], &[byte]].concat();
-        ranges.push((start, Bound::Excluded(split.clone())));
-        start = Bound::Included(split);
-    }
-    ranges.push((start, Bound::Unbounded));
-    Ok(ranges)
-}
-
 impl Reminders {
     pub fn open(db: &SyncedDb, config: &RemindersConfig) -> Result<Reminders, RemindersError> {
         let tree = |name: &str| db.db().open_tree(name).map_err(store_err);
@@ -439,22 +332,22 @@ impl Reminders {
         Ok(reminders)
     }
 
-    /// Orders stored before the buyer index existed are indexed once, the
-    /// first time a database is opened with it.
+    /// Orders stored before the buyer index held a copy of every order
+    /// (version 2; those without a buyer are under the empty buyer) are
+    /// indexed once, the first time a database is opened with it. The
+    /// marker is the key `\0` (no order id), its value the version.
     fn index_buyers_once(&self) -> Result<(), RemindersError> {
-        if !self.by_buyer.is_empty() || self.orders.is_empty() {
+        const VERSION: &[u8] = b"2";
+        let marker = self.by_buyer.get([0u8]).map_err(store_err)?;
+        if marker.as_deref() == Some(VERSION) {
             return Ok(());
         }
         let mut batch = sled::Batch::default();
-        // A marker, so orders without a buyer do not cause a scan at every open.
-        batch.insert(&[0u8][..], &[]);
+        batch.insert(&[0u8][..], VERSION);
         for item in self.orders.iter() {
             let (_, bytes) = item.map_err(store_err)?;
-            if let Some(order) = Order::from_bytes(&bytes).filter(|o| !o.buyer.is_empty()) {
-                batch.insert(
-                    [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat(),
-                    &[],
-                );
+            if let Some(order) = Order::from_bytes(&bytes) {
+                batch.insert(buyer_key(&order), bytes);
             }
         }
         self.by_buyer.apply_batch(batch).map_err(store_err)
@@ -486,18 +379,15 @@ impl Reminders {
                 let mut applied = Vec::with_capacity(events.len());
                 for event in events {
                     // Reads see this batch's earlier writes.
-                    let mut order = event.apply(stored(orders, &event.order_id)?);
+                    let before = stored(orders, &event.order_id)?;
+                    let mut order = event.apply(before.clone());
                     // No closing time from the shop: the order closes when
                     // its hold runs out, as the shop's texts tell buyers.
                     if order.auto_close_at.is_none() && !order.buyer.is_empty() {
                         order.auto_close_at =
                             Some(order.created_at + i64::from(self.config.order_hold_hours) * 3600);
                     }
-                    orders.insert(order.id.as_bytes(), encode(&order)?)?;
-                    if !order.buyer.is_empty() {
-                        let key = [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat();
-                        by_buyer.insert(key, &[])?;
-                    }
+                    put(orders, by_buyer, &order, before.as_ref())?;
                     let decision = self.decide(&order, &BuyerState::default(), now);
                     schedule(due, order_due, &order.id, &decision)?;
                     applied.push(order);
@@ -554,8 +444,7 @@ impl Reminders {
                 channel: self.channel(order),
                 strategy: Strategy::FastDelivery,
                 variant: (fnv(&order.id) % 2) as u8,
-                shifted: false,
-                promised: true,
+                timing: Timing::Promised,
             };
         }
         let created = DateTime::from_timestamp(order.created_at, 0).unwrap_or(now);
@@ -571,11 +460,14 @@ impl Reminders {
                 pre_close.map_or(after_last, |p| p.max(after_last))
             }
         };
+        let mut held_after = None;
         if let Some(last) = buyer
             .last_reminded
             .and_then(|t| DateTime::from_timestamp(t, 0))
+            && last + gap > earliest.max(now)
         {
-            earliest = earliest.max(last + gap);
+            earliest = last + gap;
+            held_after = Some(last.timestamp());
         }
         let wanted = earliest.max(now);
         let Some(at) = self.calendar.next_open(wanted) else {
@@ -606,8 +498,11 @@ impl Reminders {
             channel: self.channel(order),
             strategy,
             variant: (fnv(&order.id) % 2) as u8,
-            shifted: self.calendar.is_day_off(local),
-            promised: false,
+            timing: match held_after {
+                Some(after) => Timing::BuyerGap { after },
+                None if self.calendar.is_day_off(local) => Timing::DayOff,
+                None => Timing::Due,
+            },
         }
     }
 
@@ -678,72 +573,13 @@ impl Reminders {
         self.by_buyer
             .scan_prefix(&prefix)
             .keys()
-            .map(|k| {
-                let k = k.map_err(store_err)?;
-                Ok(String::from_utf8_lossy(&k[prefix.len()..]).into_owned())
+            .filter_map(|k| match k {
+                // The index's version marker, not an order.
+                Ok(k) if k.len() == prefix.len() => None,
+                Ok(k) => Some(Ok(String::from_utf8_lossy(&k[prefix.len()..]).into_owned())),
+                Err(e) => Some(Err(store_err(e))),
             })
             .collect()
-    }
-
-    /// The dry run (`reminders plan`): every unpaid order with its decision.
-    ///
-    /// Two workers walk the orders by key range, and `fold` gathers each
-    /// range into its own accumulator; the accumulators come back in key
-    /// order, so the result is sorted by order id without a sort. Folding
-    /// instead of returning orders keeps a million of them out of memory at
-    /// once. `buyer` should answer from memory (see `Engine::buyer_states`):
-    /// it is asked once per order.
-    pub fn plan<A: Default + Send>(
-        &self,
-        now: DateTime<Utc>,
-        buyer: &(dyn Fn(&Order) -> BuyerState + Sync),
-        fold: impl Fn(&mut A, &Order, Decision) + Sync,
-    ) -> Result<Vec<A>, RemindersError> {
-        let last_reminded: HashMap<sled::IVec, i64> = self
-            .last_reminded
-            .iter()
-            .filter_map(Result::ok)
-            .filter_map(|(k, v)| Some((k, i64::from_be_bytes(v.as_ref().try_into().ok()?))))
-            .collect();
-        let ranges = key_ranges(&self.orders)?;
-        let next = AtomicUsize::new(0);
-        let work = || -> Result<Vec<(usize, A)>, RemindersError> {
-            let mut done = Vec::new();
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(range) = ranges.get(index) else {
-                    return Ok(done);
-                };
-                let mut acc = A::default();
-                for item in self.orders.range(range.clone()) {
-                    let (_, bytes) = item.map_err(store_err)?;
-                    let Some(order) = Order::from_bytes(&bytes) else {
-                        continue;
-                    };
-                    // An order created after `now` did not exist then.
-                    if order.status == Status::Unpaid && order.created_at <= now.timestamp() {
-                        let state = BuyerState {
-                            last_reminded: last_reminded.get(order.buyer.as_bytes()).copied(),
-                            ..buyer(&order)
-                        };
-                        let decision = self.decide(&order, &state, now);
-                        fold(&mut acc, &order, decision);
-                    }
-                }
-                done.push((index, acc));
-            }
-        };
-        let mut done = std::thread::scope(|scope| {
-            let helper = scope.spawn(work);
-            let mut mine = work()?;
-            let theirs = helper
-                .join()
-                .map_err(|_| store_err("a planning thread panicked"))??;
-            mine.extend(theirs);
-            Ok::<_, RemindersError>(mine)
-        })?;
-        done.sort_unstable_by_key(|(index, _)| *index);
-        Ok(done.into_iter().map(|(_, acc)| acc).collect())
     }
 
     fn with_last(&self, order: &Order, mut state: BuyerState) -> BuyerState {
@@ -927,14 +763,20 @@ impl Reminders {
             number: entry.reminder.number,
             reason: failure.chars().take(200).collect(),
         };
-        (&self.outbox, &self.orders, &self.due, &self.order_due)
-            .transaction(|(outbox, orders, due, order_due)| {
+        (
+            &self.outbox,
+            &self.orders,
+            &self.by_buyer,
+            &self.due,
+            &self.order_due,
+        )
+            .transaction(|(outbox, orders, by_buyer, due, order_due)| {
                 outbox.remove(&key)?;
                 let Some(mut order) = stored(orders, &entry.reminder.order.id)? else {
                     return Ok(());
                 };
                 order.undeliverable = Some(failed.clone());
-                orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                put(orders, by_buyer, &order, None)?;
                 schedule(
                     due,
                     order_due,
@@ -981,11 +823,12 @@ impl Reminders {
         (
             &self.outbox,
             &self.orders,
+            &self.by_buyer,
             &self.last_reminded,
             &self.due,
             &self.order_due,
         )
-            .transaction(|(outbox, orders, last, due, order_due)| {
+            .transaction(|(outbox, orders, by_buyer, last, due, order_due)| {
                 // Marked sent by leaving: the order now records the reminder.
                 outbox.remove(&key)?;
                 // The order as it is now, not as it was before delivery: an
@@ -994,7 +837,7 @@ impl Reminders {
                     return Ok(());
                 };
                 order.reminders.push(sent.clone());
-                orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                put(orders, by_buyer, &order, None)?;
                 last.insert(order.buyer.as_bytes(), &now.timestamp().to_be_bytes())?;
                 schedule(due, order_due, &order.id, &self.decide(&order, &state, now))
             })
@@ -1013,14 +856,13 @@ impl Reminders {
         if !CALL_OUTCOMES.contains(&outcome) {
             return Err(RemindersError::Outcome(outcome.to_string()));
         }
-        let order = self
-            .orders
-            .transaction(|orders| {
+        let order = (&self.orders, &self.by_buyer)
+            .transaction(|(orders, by_buyer)| {
                 let Some(mut order) = stored(orders, order_id)? else {
                     return Ok(None);
                 };
                 order.call_outcome = Some(outcome.to_string());
-                orders.insert(order.id.as_bytes(), encode(&order)?)?;
+                put(orders, by_buyer, &order, None)?;
                 Ok(Some(order))
             })
             .map_err(|e| store_err(format!("{e:?}")))?;
@@ -1077,58 +919,5 @@ impl RemindersConfig {
 
     fn call_threshold_minor(&self) -> i64 {
         (self.call_threshold * 100.0).round() as i64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn local_minute_prints_like_strftime() {
-        for (stamp, tz) in [
-            (1_763_344_800, chrono_tz::Asia::Shanghai),
-            (1_711_846_800, chrono_tz::Europe::Berlin),
-            (0, chrono_tz::America::New_York),
-        ] {
-            let at = DateTime::from_timestamp(stamp, 0).unwrap();
-            let expected = at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z");
-            assert_eq!(local_minute(at, tz), expected.to_string());
-        }
-    }
-
-    fn walked(keys: &[Vec<u8>]) -> (Vec<Vec<u8>>, usize) {
-        let db = sled::Config::new().temporary(true).open().unwrap();
-        let tree = db.open_tree("t").unwrap();
-        for key in keys {
-            tree.insert(key, &[]).unwrap();
-        }
-        let ranges = key_ranges(&tree).unwrap();
-        let seen = ranges
-            .iter()
-            .flat_map(|r| tree.range(r.clone()).keys().map(|k| k.unwrap().to_vec()))
-            .collect();
-        (seen, ranges.len())
-    }
-
-    #[test]
-    fn order_ids_split_into_ten_ranges() {
-        let keys: Vec<Vec<u8>> = (0..1000).map(|i| format!("O-{i}").into_bytes()).collect();
-        let (seen, ranges) = walked(&keys);
-        assert_eq!(ranges, 10);
-        assert_eq!(seen.len(), 1000);
-        assert_eq!(walked(&[]).1, 1);
-        assert_eq!(walked(&[b"one".to_vec()]).0, vec![b"one".to_vec()]);
-    }
-
-    proptest! {
-        /// The ranges visit every key exactly once, in key order.
-        #[test]
-        fn key_ranges_cover_each_key_once(keys in proptest::collection::btree_set(
-            proptest::collection::vec(any::<u8>(), 0..6), 0..60)) {
-            let keys: Vec<Vec<u8>> = keys.into_iter().collect();
-            prop_assert_eq!(walked(&keys).0, keys);
-        }
     }
 }
