@@ -98,8 +98,15 @@ enum Command {
         /// Only orders created on or after this date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         since: Option<chrono::NaiveDate>,
-        #[arg(long)]
+        /// Print the report as JSON.
+        #[arg(long, conflicts_with_all = ["csv", "html"])]
         json: bool,
+        /// Print every table as CSV (`table,row,of,paid,rate_percent`).
+        #[arg(long, conflicts_with = "html")]
+        csv: bool,
+        /// Write the report as one self-contained HTML page with charts.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Commands for customer-service agents.
     Agent {
@@ -315,17 +322,34 @@ fn run(cli: Cli) -> Result<(), Error> {
             common,
             since,
             json,
+            csv,
+            html,
         } => {
             let engine = open_engine_for_batch(&common)?;
+            let since_date = since;
             let since = since
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map_or(0, |t| t.and_utc().timestamp());
             let report = engine.report(since)?;
-            if json {
+            if let Some(path) = html {
+                let heading = format!(
+                    "{}: orders created {}, as of {}",
+                    engine.config().shop.name,
+                    since_date.map_or("at any time".to_string(), |d| format!("since {d}")),
+                    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+                );
+                std::fs::write(&path, report.to_html(&heading)).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+                eprintln!("paynudge: wrote {}", display(&path));
+            } else if json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
+            } else if csv {
+                print!("{}", report.to_csv());
             } else {
                 print!("{}", report.to_text());
             }

@@ -455,6 +455,31 @@ fn plan_and_calls_read_the_orders_and_the_buyers_sessions() {
         "{}",
         text(&out.stderr)
     );
+
+    // The report counts the recorded outcome, as CSV and as a page.
+    let out = paynudge(&["report", "--csv", "--db", db, "--config", config], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("\"calls by recorded outcome\",\"will-pay\",1,0,0.0"),
+        "{}",
+        text(&out.stdout)
+    );
+    let page = dir.path().join("report.html");
+    let out = paynudge(
+        &[
+            "report",
+            "--html",
+            page.to_str().unwrap(),
+            "--db",
+            db,
+            "--config",
+            config,
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("will-pay"));
 }
 
 #[test]

@@ -408,10 +408,10 @@ fn a_malformed_event_writes_nothing() {
     assert_eq!(r.pending(), 0);
 }
 
-#[tokio::test]
-async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_db, r) = open(dir.path(), &no_holdout());
+/// A week of a small shop in `dir`: five orders, four reminded, payments
+/// inside and outside the 24 h that credit a reminder.
+async fn a_week_of_reminders(dir: &std::path::Path) {
+    let (_db, r) = open(dir, &no_holdout());
     let rec = Recorder::default();
     // Monday: A pays 20 minutes after its reminder, B two days later (not
     // credited to the reminder), D never; C is cash on delivery.
@@ -440,7 +440,21 @@ async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker
     assert_eq!(r.tick(saturday, &nobody, &rec).await.unwrap().len(), 1);
     r.ingest(&event("paid", "E", at("2025-11-22 12:30")), saturday)
         .unwrap();
+}
 
+#[tokio::test]
+async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker() {
+    let dir = tempfile::tempdir().unwrap();
+    a_week_of_reminders(dir.path()).await;
+    // Opened as `paynudge report` without the bot's config: other windows.
+    // The sends keep the windows they went in.
+    let (_db, r) = open(
+        dir.path(),
+        &RemindersConfig {
+            windows: vec!["08:00-23:00".into()],
+            ..no_holdout()
+        },
+    );
     let blocker =
         |o: &paynudge::orders::Order| (o.id == "A").then(|| "forgot_password".to_string());
     let report = r.report(0, &blocker);
@@ -480,6 +494,93 @@ async fn the_report_credits_payments_within_a_day_by_window_strategy_and_blocker
         text.contains("holdout (never reminded)                0      0      n/a"),
         "{text}"
     );
+    // The day trend: Monday's four orders (three paid, three reminded, one
+    // credited), Saturday's one.
+    let day = |d: &str| report.by_day.get(d).copied().unwrap_or_default();
+    assert_eq!((day("2025-11-17").orders, day("2025-11-17").paid), (4, 3));
+    assert_eq!(
+        (day("2025-11-17").reminded, day("2025-11-17").converted),
+        (3, 1)
+    );
+    assert_eq!(day("2025-11-22").converted, 1);
+    let csv = report.to_csv();
+    assert!(csv.starts_with("table,row,of,paid,rate_percent\n"), "{csv}");
+    assert!(
+        csv.contains("\"by send window\",\"09:30-12:00 (day off)\",1,1,100.0\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "\"lift: reminded vs holdout (paid at all)\",\"holdout (never reminded)\",0,0,\n"
+        ),
+        "{csv}"
+    );
+}
+
+/// Chromium, which CI installs: the test fails without it rather than
+/// pass having checked nothing.
+fn chromium() -> std::path::PathBuf {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::split_paths(&std::env::var_os("PATH")?)
+                .map(|dir| dir.join(name))
+                .find(|path| path.is_file())
+        })
+        .expect("this test needs Chromium: apt-get install -y chromium")
+}
+
+#[tokio::test]
+async fn the_html_report_is_one_page_chromium_draws_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    a_week_of_reminders(dir.path()).await;
+    let (_db, r) = open(dir.path(), &no_holdout());
+    // A blocker name that is markup: shown as text, never run.
+    let blocker = |o: &paynudge::orders::Order| {
+        (o.id == "A").then(|| "<img src=x onerror=alert(1)>".to_string())
+    };
+    let html = r
+        .report(0, &blocker)
+        .to_html("Wool & Tea <shop>: all orders");
+    assert!(!html.contains("<img"), "markup got through");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("Wool &amp; Tea &lt;shop&gt;"));
+    // Self-contained: nothing to fetch, nothing to run.
+    for outside in ["http:", "https:", "<script", "<link", "@import", "url("] {
+        assert!(!html.contains(outside), "{outside} in the page");
+    }
+    assert_eq!(html.matches("<svg").count(), 12, "a chart per table");
+
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, &html).unwrap();
+    let shot = dir.path().join("report.png");
+    let out = std::process::Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1000,2400",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    // The console: no errors, no messages at all (the page has no script).
+    assert!(!log.contains("CONSOLE"), "{log}");
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    if let Ok(keep) = std::env::var("PAYNUDGE_SCREENSHOTS") {
+        std::fs::copy(&shot, std::path::Path::new(&keep).join("report.png")).unwrap();
+    }
 }
 
 /// The buyer pays while their reminder is on its way.

@@ -19,9 +19,10 @@ pub mod calendar;
 pub mod holidays;
 mod plan;
 mod report;
+mod report_html;
 
 pub use plan::{PlanPage, Summary, local_minute};
-pub use report::{Rate, Report};
+pub use report::{Day, Lift, Rate, Report};
 
 use crate::config::RemindersConfig;
 use crate::orders::{Event, Order, PaymentType, SentReminder, Status, Undeliverable};
@@ -215,6 +216,10 @@ pub struct Reminders {
     outbox: sled::Tree,
     /// buyer -> Unix seconds of their last reminder.
     last_reminded: sled::Tree,
+    /// `order id \0 reminder number` -> the send window it went in, as the
+    /// sending process's calendar saw it, so a report run without the bot's
+    /// config still groups sends rightly.
+    sent_windows: sled::Tree,
     /// `buyer \0 order id` -> a copy of the order: a buyer's orders, to
     /// reschedule and plan them together. A copy, not a pointer, so the plan
     /// walks one tree in key order instead of a million random reads.
@@ -251,6 +256,11 @@ fn store_err(e: impl fmt::Display) -> RemindersError {
 /// The order's key in the buyer index: `buyer \0 order id`.
 fn buyer_key(order: &Order) -> Vec<u8> {
     [order.buyer.as_bytes(), &[0], order.id.as_bytes()].concat()
+}
+
+/// The key of reminder `number` (1-based) of an order in `sent_windows`.
+fn sent_window_key(order: &str, number: usize) -> Vec<u8> {
+    [order.as_bytes(), &[0], &(number as u32).to_be_bytes()].concat()
 }
 
 fn due_key(at: i64, order: &str) -> Vec<u8> {
@@ -325,6 +335,7 @@ impl Reminders {
             order_due: tree("orders_due_by_order")?,
             outbox: tree("reminders_outbox")?,
             last_reminded: tree("reminders_last")?,
+            sent_windows: tree("reminders_sent_windows")?,
             by_buyer: tree("orders_by_buyer")?,
             db: db.clone(),
         };
@@ -820,27 +831,35 @@ impl Reminders {
             last_reminded: Some(now.timestamp()),
             ..state
         };
+        let window = self.calendar.slot_of(now);
         (
             &self.outbox,
             &self.orders,
             &self.by_buyer,
             &self.last_reminded,
+            &self.sent_windows,
             &self.due,
             &self.order_due,
         )
-            .transaction(|(outbox, orders, by_buyer, last, due, order_due)| {
-                // Marked sent by leaving: the order now records the reminder.
-                outbox.remove(&key)?;
-                // The order as it is now, not as it was before delivery: an
-                // event (paid, say) may have arrived in between.
-                let Some(mut order) = stored(orders, &entry.reminder.order.id)? else {
-                    return Ok(());
-                };
-                order.reminders.push(sent.clone());
-                put(orders, by_buyer, &order, None)?;
-                last.insert(order.buyer.as_bytes(), &now.timestamp().to_be_bytes())?;
-                schedule(due, order_due, &order.id, &self.decide(&order, &state, now))
-            })
+            .transaction(
+                |(outbox, orders, by_buyer, last, windows, due, order_due)| {
+                    // Marked sent by leaving: the order now records the reminder.
+                    outbox.remove(&key)?;
+                    // The order as it is now, not as it was before delivery: an
+                    // event (paid, say) may have arrived in between.
+                    let Some(mut order) = stored(orders, &entry.reminder.order.id)? else {
+                        return Ok(());
+                    };
+                    order.reminders.push(sent.clone());
+                    put(orders, by_buyer, &order, None)?;
+                    windows.insert(
+                        sent_window_key(&order.id, order.reminders.len()),
+                        window.as_bytes(),
+                    )?;
+                    last.insert(order.buyer.as_bytes(), &now.timestamp().to_be_bytes())?;
+                    schedule(due, order_due, &order.id, &self.decide(&order, &state, now))
+                },
+            )
             .map_err(|e| store_err(format!("{e:?}")))?;
         self.flush()?;
         Ok(entry.reminder)

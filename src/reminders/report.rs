@@ -1,6 +1,6 @@
 //! What reminding converts: `paynudge report`.
 
-use super::Reminders;
+use super::{Reminders, sent_window_key};
 use crate::orders::{Order, PaymentType, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,9 +32,31 @@ impl Rate {
     }
 }
 
+/// One day's orders (by the day they were created, in the shop's zone).
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq)]
+pub struct Day {
+    pub orders: usize,
+    /// Paid at all.
+    pub paid: usize,
+    pub reminded: usize,
+    /// Reminded and paid within 24 h of a reminder.
+    pub converted: usize,
+}
+
+/// Reminded minus holdout paid rate, in percentage points, with a 95%
+/// interval (normal approximation for a difference of two proportions).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Lift {
+    pub points: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
     pub orders: usize,
+    /// `YYYY-MM-DD` (shop time) -> that day's orders.
+    pub by_day: BTreeMap<String, Day>,
     /// Reminded orders paid within 24 h of a reminder (cash-on-delivery
     /// orders are never reminded, so these are online orders).
     pub conversion: Rate,
@@ -76,6 +98,12 @@ impl Reminders {
             .filter(|o| o.created_at >= since && !o.buyer.is_empty())
         {
             r.orders += 1;
+            let day_key = chrono::DateTime::from_timestamp(order.created_at, 0)
+                .map(|t| t.with_timezone(&self.calendar.tz).date_naive().to_string())
+                .unwrap_or_default();
+            let day = r.by_day.entry(day_key.clone()).or_default();
+            day.orders += 1;
+            day.paid += usize::from(order.status == Status::Paid);
             if let Some(failed) = &order.undeliverable {
                 *r.undeliverable.entry(failed.reason.clone()).or_default() += 1;
             }
@@ -110,6 +138,10 @@ impl Reminders {
             };
             r.reminded_paid.add(paid);
             r.conversion.add(converted);
+            if let Some(day) = r.by_day.get_mut(&day_key) {
+                day.reminded += 1;
+                day.converted += usize::from(converted);
+            }
             for (n, sent) in order.reminders.iter().enumerate() {
                 let won = paid_after(&order, sent.at);
                 r.by_number.entry(n + 1).or_default().add(won);
@@ -121,8 +153,18 @@ impl Reminders {
                     ))
                     .or_default()
                     .add(won);
-                let slot =
-                    chrono::DateTime::from_timestamp(sent.at, 0).map(|t| self.calendar.slot_of(t));
+                // As recorded at the send; sends from before the record
+                // existed are placed by this process's calendar.
+                let slot = self
+                    .sent_windows
+                    .get(sent_window_key(&order.id, n + 1))
+                    .ok()
+                    .flatten()
+                    .map(|w| String::from_utf8_lossy(&w).into_owned())
+                    .or_else(|| {
+                        chrono::DateTime::from_timestamp(sent.at, 0)
+                            .map(|t| self.calendar.slot_of(t))
+                    });
                 r.by_slot
                     .entry(slot.unwrap_or_default())
                     .or_default()
@@ -143,6 +185,105 @@ impl Reminders {
 }
 
 impl Report {
+    /// Reminded vs holdout; `None` while either group is empty.
+    pub fn lift(&self) -> Option<Lift> {
+        let (a, b) = (&self.reminded_paid, &self.holdout_paid);
+        let (pa, pb) = (a.percent()? / 100.0, b.percent()? / 100.0);
+        let se = (pa * (1.0 - pa) / a.of as f64 + pb * (1.0 - pb) / b.of as f64).sqrt();
+        let points = (pa - pb) * 100.0;
+        Some(Lift {
+            points,
+            low: points - 196.0 * se,
+            high: points + 196.0 * se,
+        })
+    }
+
+    /// The rate tables, titled, in the order the text and HTML show them.
+    pub fn tables(&self) -> Vec<(&'static str, Vec<(String, Rate)>)> {
+        let rows =
+            |table: &BTreeMap<String, Rate>| table.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        vec![
+            (
+                "conversion: reminded orders paid within 24 h",
+                vec![("all reminded".into(), self.conversion)],
+            ),
+            (
+                "orders paid at all, by payment type",
+                vec![
+                    ("online".into(), self.paid_online),
+                    ("cash on delivery (never reminded)".into(), self.paid_cod),
+                ],
+            ),
+            (
+                "lift: reminded vs holdout (paid at all)",
+                vec![
+                    ("reminded".into(), self.reminded_paid),
+                    ("holdout (never reminded)".into(), self.holdout_paid),
+                ],
+            ),
+            ("by send window", rows(&self.by_slot)),
+            ("by strategy (variant)", rows(&self.by_strategy)),
+            ("by blocker named in chat", rows(&self.by_blocker)),
+            ("calls by recorded outcome", rows(&self.by_call_outcome)),
+            (
+                "by reminder number",
+                self.by_number
+                    .iter()
+                    .map(|(n, r)| (format!("reminder {n}"), *r))
+                    .collect(),
+            ),
+            (
+                "by day of order: paid at all",
+                self.by_day
+                    .iter()
+                    .map(|(d, day)| {
+                        let rate = Rate {
+                            of: day.orders,
+                            paid: day.paid,
+                        };
+                        (d.clone(), rate)
+                    })
+                    .collect(),
+            ),
+            (
+                "by day of order: reminded, paid within 24 h",
+                self.by_day
+                    .iter()
+                    .map(|(d, day)| {
+                        let rate = Rate {
+                            of: day.reminded,
+                            paid: day.converted,
+                        };
+                        (d.clone(), rate)
+                    })
+                    .collect(),
+            ),
+        ]
+    }
+
+    /// Every table as CSV rows: `table,row,of,paid,rate_percent` (the rate
+    /// empty when there is nothing to divide by).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("table,row,of,paid,rate_percent\n");
+        for (table, rows) in self.tables() {
+            for (row, rate) in rows {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{}",
+                    csv_field(table),
+                    csv_field(&row),
+                    rate.of,
+                    rate.paid,
+                    rate.percent().map_or(String::new(), |p| format!("{p:.1}"))
+                );
+            }
+        }
+        for (reason, count) in &self.undeliverable {
+            let _ = writeln!(out, "undeliverable,{},{count},,", csv_field(reason));
+        }
+        out
+    }
+
     /// Aligned tables, with the seed lesson's figures beside the shop's.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -181,6 +322,13 @@ impl Report {
         let _ = writeln!(out, "\n  lift: reminded vs holdout (paid at all)");
         row(&mut out, "reminded", &self.reminded_paid, "");
         row(&mut out, "holdout (never reminded)", &self.holdout_paid, "");
+        if let Some(lift) = self.lift() {
+            let _ = writeln!(
+                out,
+                "  lift {:+.1} points (95% interval {:+.1} to {:+.1})",
+                lift.points, lift.low, lift.high
+            );
+        }
         for (title, table) in [
             ("by send window", &self.by_slot),
             ("by strategy (variant)", &self.by_strategy),
@@ -204,10 +352,41 @@ impl Report {
         }
         let _ = writeln!(
             out,
+            "\n  {:<10} {:>6} {:>6} {:>8} {:>9} {:>8}",
+            "by day", "orders", "paid", "reminded", "converted", "rate"
+        );
+        for (date, day) in &self.by_day {
+            let rate = Rate {
+                of: day.reminded,
+                paid: day.converted,
+            };
+            let _ = writeln!(
+                out,
+                "  {date:<10} {:>6} {:>6} {:>8} {:>9} {:>8}",
+                day.orders,
+                day.paid,
+                day.reminded,
+                day.converted,
+                rate.percent_text()
+            );
+        }
+        let _ = writeln!(
+            out,
             "\n  median time to pay after the first reminder: {}",
             self.median_minutes_to_pay
                 .map_or("n/a".to_string(), |m| format!("{m} min"))
         );
         out
     }
+}
+
+/// A CSV field, quoted; a leading `=`, `+`, `-` or `@` gets a `'` so a
+/// spreadsheet shows the text instead of running it as a formula.
+fn csv_field(text: &str) -> String {
+    let guard = if text.starts_with(['=', '+', '-', '@']) {
+        "'"
+    } else {
+        ""
+    };
+    format!("\"{guard}{}\"", text.replace('"', "\"\""))
 }
