@@ -52,6 +52,9 @@ pub struct RemindersConfig {
     pub holidays_dir: Option<PathBuf>,
     /// How often the bot looks for due reminders, in seconds (1-3600).
     pub tick_seconds: u32,
+    /// A reminder due while the buyer is chatting with the bot waits until
+    /// the chat has been quiet this long (0-120).
+    pub chat_idle_minutes: u32,
     /// `shop.order_hold_hours`, copied here when the config is read: the
     /// closing time of an order whose event has no `auto_close_at`.
     #[serde(skip)]
@@ -75,6 +78,7 @@ impl Default for RemindersConfig {
             extra_workdays: Vec::new(),
             holidays_dir: None,
             tick_seconds: 60,
+            chat_idle_minutes: 5,
             order_hold_hours: 24,
         }
     }
@@ -371,6 +375,11 @@ impl Config {
         if !(1..=3600).contains(&r.tick_seconds) {
             return Err(bad(
                 "reminders.tick_seconds must be between 1 and 3600".into()
+            ));
+        }
+        if r.chat_idle_minutes > 120 {
+            return Err(bad(
+                "reminders.chat_idle_minutes must be between 0 and 120".into()
             ));
         }
         if r.timezone.parse::<chrono_tz::Tz>().is_err() {

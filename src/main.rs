@@ -88,7 +88,7 @@ enum Command {
         #[arg(long, value_name = "ORDER_ID", requires = "outcome")]
         record: Option<String>,
         /// ...as one of: will-pay, paid, not-interested, no-answer, wrong-number, other.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(paynudge::reminders::CALL_OUTCOMES))]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(paynudge::reminders::CallOutcome::ALL.map(paynudge::reminders::CallOutcome::key)))]
         outcome: Option<String>,
     },
     /// What reminding converts: by reminder, slot, strategy, blocker; lift vs holdout.
@@ -279,9 +279,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let engine = open_engine_for_batch(&common)?;
             if let (Some(order), Some(outcome)) = (record, outcome) {
-                return match orders_of(&engine)?.record_call(&order, &outcome)? {
+                let outcome = paynudge::reminders::CallOutcome::parse(&outcome)
+                    .ok_or_else(|| Error::Setup(format!("unknown call outcome {outcome:?}")))?;
+                return match orders_of(&engine)?.record_call(&order, outcome)? {
                     Some(_) => {
-                        println!("recorded: {order} -> {outcome}");
+                        println!("recorded: {order} -> {}", outcome.key());
                         Ok(())
                     }
                     None => Err(Error::Setup(format!(
@@ -307,7 +309,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                                 local_minute(at, tz),
                                 engine.call_task(order, paynudge::engine::Phone::Masked),
                                 order.id,
-                                paynudge::reminders::CALL_OUTCOMES.join("|")
+                                paynudge::reminders::CallOutcome::ALL
+                                    .map(paynudge::reminders::CallOutcome::key)
+                                    .join("|")
                             ));
                         }
                     },

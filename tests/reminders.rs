@@ -817,3 +817,54 @@ fn an_order_that_changes_buyer_is_planned_once_under_its_new_buyer() {
     assert!(r.orders_of("tg:1").unwrap().is_empty());
     assert_eq!(r.orders_of("tg:2").unwrap(), ["C-1"]);
 }
+
+#[tokio::test]
+async fn a_reminder_due_mid_chat_waits_until_the_chat_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, r) = open(dir.path(), &no_holdout());
+    let monday = at("2025-11-17 10:00");
+    r.ingest(&created("Q-1", "tg:8", monday, 99.0), monday)
+        .unwrap();
+    // Due at 10:30; the buyer is asking the bot about delivery at 10:29.
+    let chatting = |_: &paynudge::orders::Order| BuyerState {
+        last_active: Some(at("2025-11-17 10:29").timestamp()),
+        ..BuyerState::default()
+    };
+    let due = at("2025-11-17 10:30");
+    let order = r.order("Q-1").unwrap().unwrap();
+    let decision = r.decide(&order, &chatting(&order), due);
+    assert_eq!(when(&decision), at("2025-11-17 10:34"));
+    assert!(
+        decision
+            .describe(chrono_tz::Asia::Shanghai)
+            .ends_with("held while the buyer is chatting with the bot"),
+        "{decision:?}"
+    );
+    let rec = Recorder::default();
+    assert!(r.tick(due, &chatting, &rec).await.unwrap().is_empty());
+    assert!(
+        r.tick(at("2025-11-17 10:33"), &chatting, &rec)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(rec.ids(), Vec::<String>::new());
+    assert_eq!(
+        r.tick(at("2025-11-17 10:34"), &chatting, &rec)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The chat long over, nothing is held.
+    let quiet = BuyerState {
+        last_active: Some(at("2025-11-17 09:00").timestamp()),
+        ..BuyerState::default()
+    };
+    r.ingest(&created("Q-2", "tg:9", monday, 99.0), monday)
+        .unwrap();
+    assert_eq!(
+        when(&r.decide(&r.order("Q-2").unwrap().unwrap(), &quiet, due)),
+        due
+    );
+}

@@ -487,9 +487,9 @@ async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes(
     fake.group_text(None, AGENT, "/outcome L-1 会付款");
     fake.wait_for("usage", |f| {
         f.texts_to(GROUP).iter().any(|t| {
-            paynudge::reminders::CALL_OUTCOMES
+            paynudge::reminders::CallOutcome::ALL
                 .iter()
-                .all(|o| t.contains(o))
+                .all(|o| t.contains(o.key()))
                 && t.starts_with("记录回访结果")
         })
     })
@@ -511,6 +511,48 @@ async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes(
     let order = orders.order("L-1").unwrap().unwrap();
     assert_eq!(order.call_outcome.as_deref(), Some("will-pay"));
     assert_eq!(orders.order("S-1").unwrap().unwrap().call_outcome, None);
+
+    // The task carries a button per outcome, in the agents' language: a
+    // tap records it. Only an agent's tap counts, and only then do the
+    // buttons go.
+    let keyboard = last_keyboard(&fake, GROUP);
+    let options = buttons(&keyboard);
+    assert_eq!(options.len(), 6, "{options:?}");
+    assert_eq!(options[1], ("已付款".to_string(), "o:L-1:paid".to_string()));
+    fake.group_tap(888, 900, "o:L-1:paid");
+    fake.wait_for("a refusal to a stranger", |f| {
+        f.calls("AnswerCallbackQuery")
+            .iter()
+            .any(|c| c["text"].as_str().is_some_and(|t| t.contains("只有客服")))
+    })
+    .await;
+    assert_eq!(
+        orders
+            .order("L-1")
+            .unwrap()
+            .unwrap()
+            .call_outcome
+            .as_deref(),
+        Some("will-pay")
+    );
+    assert!(fake.calls("EditMessageReplyMarkup").is_empty());
+    fake.group_tap(AGENT, 900, "o:L-1:paid");
+    fake.wait_for("the tap recorded", |f| {
+        f.texts_to(GROUP)
+            .iter()
+            .any(|t| t.contains("已记录订单 L-1") && t.contains(&format!("Agent{AGENT}")))
+    })
+    .await;
+    assert_eq!(
+        orders
+            .order("L-1")
+            .unwrap()
+            .unwrap()
+            .call_outcome
+            .as_deref(),
+        Some("paid")
+    );
+    assert_eq!(fake.calls("EditMessageReplyMarkup").len(), 1);
     running.stop().await;
 }
 

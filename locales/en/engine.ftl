@@ -142,6 +142,13 @@ call-forgot = 3a. If they don't remember: read back the order ({ $item }, { $amo
 call-receiver = 3b. If they only receive the parcel for someone: ask for the buyer's contact, some details need confirming with them.
 call-close = 4. Close: if they'll pay, "Let me know when it's paid and I'll ship it right away." If not, thank them, mention { $return_days }-day returns once, and don't insist. Record the outcome.
 call-record = Then record the result: /outcome { $order_id } will-pay | paid | not-interested | no-answer | wrong-number | other
+# Buttons under a call task in the support group: one per outcome.
+call-outcome-will-pay = Will pay
+call-outcome-paid = Paid
+call-outcome-not-interested = Not interested
+call-outcome-no-answer = No answer
+call-outcome-wrong-number = Wrong number
+call-outcome-other = Other
 
 ## Conversation repair (engine/repair.rs)
 same-as-above = That's still the way to go, as I said just above.

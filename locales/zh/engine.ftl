@@ -138,6 +138,13 @@ call-forgot = 3a. 买家说不记得：“您拍的是{ $item }，金额{ $amoun
 call-receiver = 3b. 买家说只是帮忙收包裹：请对方提供本人的联系方式，订单里有些信息需要和他确认。
 call-close = 4. 促成：买家说马上付款，“您付好后联系我，我给您安排马上发出”；不想要了，感谢并提一次{ $return_days }天无理由退换，不要纠缠。记录结果。
 call-record = 打完后记录结果：/outcome { $order_id } will-pay（会付款）| paid（已付款）| not-interested（不要了）| no-answer（未接通）| wrong-number（号码错误）| other（其他）
+# 客服群里回访任务下的按钮：每个结果一个。
+call-outcome-will-pay = 会付款
+call-outcome-paid = 已付款
+call-outcome-not-interested = 不要了
+call-outcome-no-answer = 未接通
+call-outcome-wrong-number = 号码错误
+call-outcome-other = 其他
 
 ## 对话修复（engine/repair.rs）
 same-as-above = 还是按上面说的来就好哦~

@@ -293,6 +293,17 @@ pub(super) fn reminder_view(s: &Session) -> BuyerState {
             .any(|i| matches!(i, Intent::Hesitant | Intent::CancelOrder)),
         last_reminded: None,
         pay_at: s.pay_at,
+        last_active: None,
+    }
+}
+
+/// [`reminder_view`] and when the buyer last talked with the bot: what the
+/// scheduler asks. Kept apart because it changes at every turn, while a
+/// change of `reminder_view` reschedules the buyer's orders.
+fn activity_view(s: &Session) -> BuyerState {
+    BuyerState {
+        last_active: Some(s.updated_at),
+        ..reminder_view(s)
     }
 }
 
@@ -314,7 +325,7 @@ impl Engine {
             .and_then(|u| self.store.load(&u).ok().flatten());
         session
             .as_ref()
-            .map_or_else(Default::default, reminder_view)
+            .map_or_else(Default::default, activity_view)
     }
 
     /// [`Engine::buyer_state`] for every order at once, from one pass over the
@@ -327,7 +338,7 @@ impl Engine {
         })?;
         let mut states = HashMap::new();
         self.store.scan(&mut |session| {
-            states.insert(session.user.to_string(), reminder_view(&session));
+            states.insert(session.user.to_string(), activity_view(&session));
         })?;
         // Keyed by the id as text: a stored session's id is valid, so a
         // match needs no parsing.
@@ -384,20 +395,30 @@ impl Engine {
     /// the agents, in their language.
     pub fn record_call_outcome(&self, args: &str, lang: Lang) -> Result<String, Error> {
         let words: Vec<&str> = args.split_whitespace().collect();
-        let [order_id, outcome] = words[..] else {
-            return Ok(self.text(lang, "agent-outcome-usage"));
-        };
+        match words[..] {
+            [order_id, outcome] => match crate::reminders::CallOutcome::parse(outcome) {
+                Some(outcome) => self.record_outcome(order_id, outcome, lang),
+                None => Ok(self.text(lang, "agent-outcome-usage")),
+            },
+            _ => Ok(self.text(lang, "agent-outcome-usage")),
+        }
+    }
+
+    /// Records a call's outcome (typed, or a button tapped); the answer for
+    /// the agents, in their language.
+    pub fn record_outcome(
+        &self,
+        order_id: &str,
+        outcome: crate::reminders::CallOutcome,
+        lang: Lang,
+    ) -> Result<String, Error> {
         let recorded = match &self.orders {
-            Some(orders) => orders.record_call(order_id, &outcome.to_ascii_lowercase()),
-            None => Ok(None),
+            Some(orders) => orders.record_call(order_id, outcome)?,
+            None => None,
         };
         Ok(match recorded {
-            Ok(Some(order)) => self.order_text(lang, &order, "agent-outcome-saved"),
-            Ok(None) => self.text(lang, "agent-outcome-unknown-order"),
-            Err(crate::reminders::RemindersError::Outcome(_)) => {
-                self.text(lang, "agent-outcome-usage")
-            }
-            Err(e) => return Err(e.into()),
+            Some(order) => self.order_text(lang, &order, "agent-outcome-saved"),
+            None => self.text(lang, "agent-outcome-unknown-order"),
         })
     }
 

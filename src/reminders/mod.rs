@@ -16,11 +16,13 @@
 //! permanent ones mark the order undeliverable, transient ones retry with
 //! backoff, and the tick goes on with the rest.
 pub mod calendar;
+mod calls;
 pub mod holidays;
 mod plan;
 mod report;
 mod report_html;
 
+pub use calls::CallOutcome;
 pub use plan::{PlanPage, Summary, local_minute};
 pub use report::{Day, Lift, Rate, Report};
 
@@ -129,6 +131,9 @@ pub enum Timing {
     /// Held back by the per-buyer gap after the buyer's reminder at this
     /// time (Unix seconds), sent or planned for another order.
     BuyerGap { after: i64 },
+    /// Held while the buyer is chatting with the bot, until the chat has
+    /// been quiet for `chat_idle_minutes`.
+    Chatting,
 }
 
 /// What the scheduler needs to know about a buyer at the moment of sending.
@@ -143,6 +148,9 @@ pub struct BuyerState {
     pub last_reminded: Option<i64>,
     /// When the buyer said they would pay (Unix seconds).
     pub pay_at: Option<i64>,
+    /// The buyer's last turn with the bot (Unix seconds): a reminder does
+    /// not interrupt a conversation.
+    pub last_active: Option<i64>,
 }
 
 /// One reminder to deliver.
@@ -227,20 +235,8 @@ pub struct Reminders {
     db: SyncedDb,
 }
 
-/// What a call can achieve: a fixed list, so the report can group them.
-pub const CALL_OUTCOMES: &[&str] = &[
-    "will-pay",
-    "paid",
-    "not-interested",
-    "no-answer",
-    "wrong-number",
-    "other",
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum RemindersError {
-    #[error("unknown call outcome {0:?}: use one of {list}", list = CALL_OUTCOMES.join(", "))]
-    Outcome(String),
     #[error(transparent)]
     Event(#[from] crate::orders::EventError),
     #[error("order storage: {0}")]
@@ -435,7 +431,8 @@ impl Reminders {
                 if order
                     .call_outcome
                     .as_deref()
-                    .is_some_and(|o| o != "no-answer") =>
+                    .and_then(CallOutcome::parse)
+                    .is_some_and(CallOutcome::closes_task) =>
             {
                 Some(Skip::CallDone)
             }
@@ -448,9 +445,16 @@ impl Reminders {
         if let Some(reason) = skip {
             return Decision::Skip(reason);
         }
+        // A buyer in the middle of a chat is not interrupted.
+        let quiet_from = buyer
+            .last_active
+            .filter(|&t| t <= now.timestamp())
+            .and_then(|t| DateTime::from_timestamp(t, 0))
+            .map(|t| t + Duration::minutes(i64::from(c.chat_idle_minutes)))
+            .filter(|&t| t > now);
         if let Some(at) = self.promised_at(order, buyer, now) {
             return Decision::Remind {
-                at,
+                at: quiet_from.map_or(at, |q| at.max(q)),
                 number: order.reminders.len() + 1,
                 channel: self.channel(order),
                 strategy: Strategy::FastDelivery,
@@ -479,6 +483,10 @@ impl Reminders {
         {
             earliest = last + gap;
             held_after = Some(last.timestamp());
+        }
+        let chatting = quiet_from.is_some_and(|q| q > earliest.max(now));
+        if let Some(q) = quiet_from.filter(|_| chatting) {
+            earliest = q;
         }
         let wanted = earliest.max(now);
         let Some(at) = self.calendar.next_open(wanted) else {
@@ -510,6 +518,7 @@ impl Reminders {
             strategy,
             variant: (fnv(&order.id) % 2) as u8,
             timing: match held_after {
+                _ if chatting => Timing::Chatting,
                 Some(after) => Timing::BuyerGap { after },
                 None if self.calendar.is_day_off(local) => Timing::DayOff,
                 None => Timing::Due,
@@ -863,30 +872,6 @@ impl Reminders {
             .map_err(|e| store_err(format!("{e:?}")))?;
         self.flush()?;
         Ok(entry.reminder)
-    }
-
-    /// Records what the agent's call for `order_id` achieved, one of
-    /// [`CALL_OUTCOMES`]; `None` if there is no such order.
-    pub fn record_call(
-        &self,
-        order_id: &str,
-        outcome: &str,
-    ) -> Result<Option<Order>, RemindersError> {
-        if !CALL_OUTCOMES.contains(&outcome) {
-            return Err(RemindersError::Outcome(outcome.to_string()));
-        }
-        let order = (&self.orders, &self.by_buyer)
-            .transaction(|(orders, by_buyer)| {
-                let Some(mut order) = stored(orders, order_id)? else {
-                    return Ok(None);
-                };
-                order.call_outcome = Some(outcome.to_string());
-                put(orders, by_buyer, &order, None)?;
-                Ok(Some(order))
-            })
-            .map_err(|e| store_err(format!("{e:?}")))?;
-        self.flush()?;
-        Ok(order)
     }
 
     pub fn timezone(&self) -> chrono_tz::Tz {

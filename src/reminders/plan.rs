@@ -53,6 +53,9 @@ impl Decision {
                     Timing::Due => Ok(()),
                     Timing::DayOff => out.write_str(", window opens later on a day off"),
                     Timing::Promised => out.write_str(", the time the buyer said they would pay"),
+                    Timing::Chatting => {
+                        out.write_str(", held while the buyer is chatting with the bot")
+                    }
                     Timing::BuyerGap { after } => {
                         out.write_str(
                             ", held back by the per-buyer gap until then (the buyer's reminder at ",
@@ -163,6 +166,8 @@ pub struct Summary {
     pub held_by_gap: usize,
     /// Of the messages and calls: at the time the buyer said they would pay.
     pub promised: usize,
+    /// Of the messages and calls: waiting for the buyer's chat to go quiet.
+    pub chatting: usize,
     /// No reminder, by reason (`Skip::key`).
     pub none: BTreeMap<&'static str, usize>,
 }
@@ -181,6 +186,7 @@ impl Summary {
                 match timing {
                     Timing::BuyerGap { .. } => self.held_by_gap += 1,
                     Timing::Promised => self.promised += 1,
+                    Timing::Chatting => self.chatting += 1,
                     Timing::Due | Timing::DayOff => {}
                 }
             }
@@ -194,6 +200,7 @@ impl Summary {
         self.call += other.call;
         self.held_by_gap += other.held_by_gap;
         self.promised += other.promised;
+        self.chatting += other.chatting;
         for (reason, n) in &other.none {
             *self.none.entry(reason).or_default() += n;
         }
@@ -221,6 +228,13 @@ impl fmt::Display for Summary {
                 f,
                 "#   {} of them at the time the buyer said they would pay",
                 self.promised
+            )?;
+        }
+        if self.chatting > 0 {
+            writeln!(
+                f,
+                "#   {} of them held while the buyer is chatting with the bot",
+                self.chatting
             )?;
         }
         let mut reasons: Vec<_> = self.none.iter().collect();

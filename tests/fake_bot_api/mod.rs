@@ -137,6 +137,19 @@ impl FakeBotApi {
         }));
     }
 
+    /// A tap by `from` on a button of the bot's message `message_id` in the
+    /// support group.
+    pub fn group_tap(&self, from: u64, message_id: i64, data: &str) {
+        let id = format!("cq{}", self.message_id());
+        self.push("callback_query", json!({
+            "id": id, "chat_instance": "ci", "data": data,
+            "from": {"id": from, "is_bot": false, "first_name": format!("Agent{from}")},
+            "message": {"message_id": message_id, "date": 1_700_000_000,
+                        "chat": {"id": GROUP, "type": "supergroup", "title": "Support", "is_forum": true},
+                        "text": "task"},
+        }));
+    }
+
     /// Stops recording call bodies (benchmarks only count messages).
     pub fn quiet(&self) {
         self.inner.lock().unwrap().quiet = true;

@@ -5,13 +5,16 @@
 use super::{BotApi, HandlerResult, Telegram, buyer_chat, fit};
 use crate::config;
 use crate::lang::Lang;
+use crate::reminders::CallOutcome;
 use crate::session::UserId as BuyerId;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, Message, MessageId, ThreadId};
+use teloxide::types::{
+    CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageId, ThreadId,
+};
 
 /// How long the group's administrator list is trusted before it is asked again.
 const ADMINS_TTL: Duration = Duration::from_secs(300);
@@ -85,6 +88,61 @@ impl Agents {
 }
 
 /// Agent commands, which buyers' private chats must not run.
+/// The buttons under a call task, two to a row, with callback data
+/// `o:<order id>:<outcome>` (an order id has at most 32 characters, so it
+/// fits Telegram's 64 bytes).
+pub fn outcome_buttons(app: &Telegram, order_id: &str) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(CallOutcome::ALL.chunks(2).map(|row| {
+        row.iter()
+            .map(|o| {
+                let label = app
+                    .engine
+                    .text(app.agents.lang, &format!("call-outcome-{}", o.key()));
+                InlineKeyboardButton::callback(label, format!("o:{order_id}:{}", o.key()))
+            })
+            .collect::<Vec<_>>()
+    }))
+}
+
+pub fn parse_outcome(data: &str) -> Option<(&str, CallOutcome)> {
+    let (order, outcome) = data.strip_prefix("o:")?.rsplit_once(':')?;
+    Some((order, CallOutcome::parse(outcome)?))
+}
+
+/// A tap on a call task's button: recorded for an agent (the buttons go,
+/// the group is told), refused with a notice for anyone else (the buttons
+/// stay for the agents).
+pub async fn on_outcome_tap<R: BotApi>(
+    bot: &R,
+    app: &Telegram,
+    q: &CallbackQuery,
+    order: &str,
+    outcome: CallOutcome,
+) -> HandlerResult {
+    let lang = app.agents.lang;
+    if !app.agents.is_agent(bot, q.from.id.0).await {
+        bot.answer_callback_query(q.id.clone())
+            .text(app.engine.text(lang, "agents-only"))
+            .await?;
+        return Ok(());
+    }
+    if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
+        tracing::debug!(error = %e, "answering a callback failed");
+    }
+    let said = app.engine.record_outcome(order, outcome, lang)?;
+    if let Some(message) = &q.message
+        && let Err(e) = bot
+            .edit_message_reply_markup(message.chat().id, message.id())
+            .await
+    {
+        tracing::debug!(error = %e, "removing a call task's buttons failed");
+    }
+    app.group
+        .say(None, format!("{said} ({})", q.from.full_name()))
+        .await?;
+    Ok(())
+}
+
 pub fn is_agent_command(text: &str) -> bool {
     matches!(
         command_name(text).as_deref(),

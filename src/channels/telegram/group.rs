@@ -16,7 +16,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, MessageId, ThreadId};
+use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ThreadId};
 use tokio::sync::{mpsc, oneshot};
 
 /// A relay that waited longer than this is marked as late for the agents.
@@ -35,10 +35,12 @@ pub enum Job {
     },
     /// A notice (a locale key, in the agents' language) in the buyer's topic.
     Notice { buyer: BuyerId, key: &'static str },
-    /// A text in the group, in a topic or not; `done` hears the outcome.
+    /// A text in the group, in a topic or not, with buttons if given;
+    /// `done` hears the outcome.
     Say {
         thread: Option<ThreadId>,
         text: String,
+        buttons: Option<InlineKeyboardMarkup>,
         done: Option<oneshot::Sender<Result<(), RequestError>>>,
     },
 }
@@ -97,10 +99,21 @@ impl Queue {
     /// Posts `text` in the group (in `thread`, if given) and waits for
     /// Telegram's answer.
     pub async fn say(&self, thread: Option<ThreadId>, text: String) -> Result<(), RequestError> {
+        self.post(thread, text, None).await
+    }
+
+    /// [`Queue::say`] with buttons under the text.
+    pub async fn post(
+        &self,
+        thread: Option<ThreadId>,
+        text: String,
+        buttons: Option<InlineKeyboardMarkup>,
+    ) -> Result<(), RequestError> {
         let (done, answer) = oneshot::channel();
         self.push(Job::Say {
             thread,
             text,
+            buttons,
             done: Some(done),
         });
         answer.await.unwrap_or_else(|_| {
@@ -212,8 +225,16 @@ async fn run<G: BotApi>(bot: &G, app: &Telegram, queued: Queued) -> HandlerResul
             Ok(())
         }
         Job::Notice { buyer, key } => super::agents::notice(bot, app, &buyer, key).await,
-        Job::Say { thread, text, done } => {
-            let request = bot.send_message(group, fit(text));
+        Job::Say {
+            thread,
+            text,
+            buttons,
+            done,
+        } => {
+            let mut request = bot.send_message(group, fit(text));
+            if let Some(buttons) = buttons {
+                request = request.reply_markup(buttons);
+            }
             let sent = match thread {
                 Some(t) => request.message_thread_id(t).await,
                 None => request.await,

@@ -523,15 +523,21 @@ where
 }
 
 async fn on_callback<R: BotApi>(bot: R, q: CallbackQuery, app: Arc<Telegram>) -> HandlerResult {
+    let Some(message) = &q.message else {
+        return Ok(());
+    };
+    let chat = message.chat().id;
+    if app.agents.is_group(chat) {
+        if let Some((order, outcome)) = q.data.as_deref().and_then(agents::parse_outcome) {
+            agents::on_outcome_tap(&bot, &app, &q, order, outcome).await?;
+        }
+        return Ok(());
+    }
     // Answer first so the buyer's client stops its spinner; then take the
     // keyboard away so the same buttons cannot be pressed again.
     if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
         tracing::debug!(error = %e, "answering a callback failed");
     }
-    let Some(message) = &q.message else {
-        return Ok(());
-    };
-    let chat = message.chat().id;
     if let Err(e) = bot.edit_message_reply_markup(chat, message.id()).await {
         tracing::debug!(error = %e, "removing a keyboard failed");
     }

@@ -1,7 +1,7 @@
 //! Delivering payment reminders on Telegram: messages to buyers, call tasks
 //! to the support group, driven by a once-a-minute scheduler tick.
 
-use super::{BotApi, Telegram, blocked, buyer_chat, fit, keyboard};
+use super::{BotApi, Telegram, agents, blocked, buyer_chat, fit, keyboard};
 use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -63,7 +63,14 @@ impl<R: BotApi> Deliver for Delivery<R> {
                     engine.order_text(self.app.agents.lang, &reminder.order, "call-record")
                 );
                 match self.app.agents.group() {
-                    Some(_) => self.app.group.say(None, task).await.map_err(classify),
+                    Some(_) => {
+                        let buttons = agents::outcome_buttons(&self.app, &reminder.order.id);
+                        self.app
+                            .group
+                            .post(None, task, Some(buttons))
+                            .await
+                            .map_err(classify)
+                    }
                     None => {
                         tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
                         Ok(())
