@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use super::holidays::Holidays;
 
@@ -39,12 +39,10 @@ pub struct Calendar {
     pub holidays: Holidays,
     /// Years already warned about (missing holiday data): warn once each.
     warned: Mutex<HashSet<i32>>,
-    /// Day-off answers already worked out: planning a million orders asks
-    /// about the same few dates again and again.
-    days_off: Mutex<HashMap<NaiveDate, bool>>,
     /// Minute -> the first window ending after it. Windows start and end on
-    /// whole minutes, so every instant of a minute has the same answer.
-    next_window: Mutex<HashMap<i64, Option<Span>>>,
+    /// whole minutes, so every instant of a minute has the same answer. A
+    /// read-write lock: the plan's two workers read it for every order.
+    next_window: RwLock<HashMap<i64, Option<Span>>>,
 }
 
 impl Calendar {
@@ -58,32 +56,15 @@ impl Calendar {
             extra_workdays: BTreeSet::new(),
             holidays: Holidays::builtin(),
             warned: Mutex::new(HashSet::new()),
-            days_off: Mutex::new(HashMap::new()),
-            next_window: Mutex::new(HashMap::new()),
+            next_window: RwLock::new(HashMap::new()),
         }
     }
 
     /// Whether `date` is a day off: the shop's own days first, then the
     /// public-holiday data (with make-up workdays), then plain weekends when
     /// the data does not cover the year.
+    /// A few set lookups, no lock: the plan asks for every order.
     pub fn is_day_off(&self, date: NaiveDate) -> bool {
-        if let Some(known) = self
-            .days_off
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&date)
-        {
-            return *known;
-        }
-        let off = self.work_out_day_off(date);
-        self.days_off
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(date, off);
-        off
-    }
-
-    fn work_out_day_off(&self, date: NaiveDate) -> bool {
         if self.extra_workdays.contains(&date) {
             return false;
         }
@@ -145,7 +126,7 @@ impl Calendar {
         let minute = t.timestamp().div_euclid(60);
         let cached = self
             .next_window
-            .lock()
+            .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(&minute)
             .copied();
@@ -154,7 +135,7 @@ impl Calendar {
             let found = (0..60)
                 .map(|d| first + Duration::days(d))
                 .find_map(|date| self.windows_on(date).into_iter().find(|(_, end)| t < *end));
-            let mut memo = self.next_window.lock().unwrap_or_else(|p| p.into_inner());
+            let mut memo = self.next_window.write().unwrap_or_else(|p| p.into_inner());
             // Bounded: a long-running bot asks about a new minute every
             // minute, and `orders serve` about every order's creation time.
             // A plan's orders fall on far fewer distinct minutes than this.
@@ -217,7 +198,7 @@ mod tests {
             let t = start + Duration::minutes(minute);
             assert!(c.next_open(t).is_some());
         }
-        let memo = c.next_window.lock().unwrap().len();
+        let memo = c.next_window.read().unwrap().len();
         assert!(memo <= 20_000, "{memo} minutes remembered");
     }
 

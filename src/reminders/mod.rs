@@ -315,7 +315,12 @@ fn schedule(
 }
 
 fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+    fnv_more(0xcbf2_9ce4_8422_2325, text)
+}
+
+/// FNV-1a continued from `hash`: `fnv_more(fnv(a), b) == fnv(a + b)`.
+fn fnv_more(hash: u64, text: &str) -> u64 {
+    text.bytes().fold(hash, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -410,7 +415,9 @@ impl Reminders {
     }
 
     fn holdout(&self, order: &Order) -> bool {
-        fnv(&format!("holdout:{}", order.id)) % 100 < u64::from(self.config.holdout_percent)
+        // As `fnv("holdout:" + id)`, without building the string: the plan
+        // asks for every order.
+        fnv_more(fnv("holdout:"), &order.id) % 100 < u64::from(self.config.holdout_percent)
     }
 
     /// The policy: when the next reminder for `order` goes, how, with what,

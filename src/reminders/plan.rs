@@ -36,19 +36,22 @@ impl Decision {
                 variant,
                 timing,
             } => {
-                write!(out, "reminder {number} at ")?;
+                // Pieces, not `write!`: a plan writes a million of these.
+                out.write_str("reminder ")?;
+                write_number(out, *number)?;
+                out.write_str(" at ")?;
                 write_local_minute(out, *at, tz)?;
-                write!(
-                    out,
-                    " by {} ({}, variant {})",
-                    if *channel == Channel::Call {
-                        "call task"
-                    } else {
-                        "message"
-                    },
-                    strategy.key(),
-                    if *variant == 0 { "a" } else { "b" },
-                )?;
+                out.write_str(if *channel == Channel::Call {
+                    " by call task ("
+                } else {
+                    " by message ("
+                })?;
+                out.write_str(strategy.key())?;
+                out.write_str(if *variant == 0 {
+                    ", variant a)"
+                } else {
+                    ", variant b)"
+                })?;
                 match timing {
                     Timing::Due => Ok(()),
                     Timing::DayOff => out.write_str(", window opens later on a day off"),
@@ -102,6 +105,13 @@ fn write_local_minute(
     write!(out, " {}", local.offset())
 }
 
+fn write_number(out: &mut impl fmt::Write, n: usize) -> fmt::Result {
+    match u8::try_from(n) {
+        Ok(digit @ 0..=9) => out.write_char(char::from(b'0' + digit)),
+        _ => write!(out, "{n}"),
+    }
+}
+
 fn write_two(out: &mut impl fmt::Write, n: u32) -> fmt::Result {
     out.write_char(char::from(b'0' + (n / 10 % 10) as u8))?;
     out.write_char(char::from(b'0' + (n % 10) as u8))
@@ -130,7 +140,7 @@ impl PlanPage {
     pub fn add(&mut self, order: &Order, decision: &Decision, tz: chrono_tz::Tz) {
         use std::fmt::Write;
         self.scratch.clear();
-        let _ = write!(self.scratch, "{}", order.amount());
+        let _ = order.amount().write_to(&mut self.scratch);
         push_left(&mut self.text, &order.id, 20);
         self.text.push(' ');
         push_left(&mut self.text, &order.buyer, 16);
@@ -338,9 +348,9 @@ impl Reminders {
                     let last = group
                         .first()
                         .and_then(|o| last_reminded.get(o.buyer.as_bytes()).copied());
-                    for (order, decision) in self.plan_buyer(group, last, buyer, now) {
-                        fold(acc, order, decision);
-                    }
+                    self.plan_buyer(group, last, buyer, now, |order, decision| {
+                        fold(acc, order, decision)
+                    });
                     group.clear();
                 };
                 for item in self.by_buyer.range(range.clone()) {
@@ -387,13 +397,22 @@ impl Reminders {
     /// decision computed with an older one is a lower bound: it is
     /// recomputed only when it comes up first (lazily), and a buyer with
     /// many orders costs a few passes, not one per order.
-    fn plan_buyer<'a>(
+    fn plan_buyer(
         &self,
-        orders: &'a [Order],
+        orders: &[Order],
         last_reminded: Option<i64>,
         buyer: &(dyn Fn(&Order) -> BuyerState + Sync),
         now: DateTime<Utc>,
-    ) -> impl Iterator<Item = (&'a Order, Decision)> {
+        mut emit: impl FnMut(&Order, Decision),
+    ) {
+        // Most buyers have one open order: nothing to hold back.
+        if let [order] = orders {
+            let state = BuyerState {
+                last_reminded,
+                ..buyer(order)
+            };
+            return emit(order, self.decide(order, &state, now));
+        }
         let states: Vec<BuyerState> = orders
             .iter()
             .map(|o| BuyerState {
@@ -406,32 +425,32 @@ impl Reminders {
             .zip(&states)
             .map(|(o, s)| self.decide(o, s, now))
             .collect();
-        if orders.len() > 1 {
-            let mut decided_with = vec![last_reminded; orders.len()];
-            let mut first: BinaryHeap<Reverse<(i64, usize)>> = decisions
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| remind_at(d).map(|at| Reverse((at, i))))
-                .collect();
-            let mut last = last_reminded;
-            while let Some(Reverse((at, i))) = first.pop() {
-                if decided_with[i] == last {
-                    // It goes first: the next ones wait for the gap after it.
-                    last = Some(at);
-                    continue;
-                }
-                let state = BuyerState {
-                    last_reminded: last,
-                    ..states[i]
-                };
-                decisions[i] = self.decide(&orders[i], &state, now);
-                decided_with[i] = last;
-                if let Some(at) = remind_at(&decisions[i]) {
-                    first.push(Reverse((at, i)));
-                }
+        let mut decided_with = vec![last_reminded; orders.len()];
+        let mut first: BinaryHeap<Reverse<(i64, usize)>> = decisions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| remind_at(d).map(|at| Reverse((at, i))))
+            .collect();
+        let mut last = last_reminded;
+        while let Some(Reverse((at, i))) = first.pop() {
+            if decided_with[i] == last {
+                // It goes first: the next ones wait for the gap after it.
+                last = Some(at);
+                continue;
+            }
+            let state = BuyerState {
+                last_reminded: last,
+                ..states[i]
+            };
+            decisions[i] = self.decide(&orders[i], &state, now);
+            decided_with[i] = last;
+            if let Some(at) = remind_at(&decisions[i]) {
+                first.push(Reverse((at, i)));
             }
         }
-        orders.iter().zip(decisions)
+        for (order, decision) in orders.iter().zip(decisions) {
+            emit(order, decision);
+        }
     }
 }
 
