@@ -515,6 +515,7 @@ async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes(
     // The task carries a button per outcome, in the agents' language: a
     // tap records it. Only an agent's tap counts, and only then do the
     // buttons go.
+    let outcome = || orders.order("L-1").unwrap().unwrap().call_outcome;
     let keyboard = last_keyboard(&fake, GROUP);
     let options = buttons(&keyboard);
     assert_eq!(options.len(), 6, "{options:?}");
@@ -526,15 +527,7 @@ async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes(
             .any(|c| c["text"].as_str().is_some_and(|t| t.contains("只有客服")))
     })
     .await;
-    assert_eq!(
-        orders
-            .order("L-1")
-            .unwrap()
-            .unwrap()
-            .call_outcome
-            .as_deref(),
-        Some("will-pay")
-    );
+    assert_eq!(outcome().as_deref(), Some("will-pay"));
     assert!(fake.calls("EditMessageReplyMarkup").is_empty());
     fake.group_tap(AGENT, 900, "o:L-1:paid");
     fake.wait_for("the tap recorded", |f| {
@@ -543,15 +536,7 @@ async fn reminders_reach_buyers_and_call_tasks_reach_agents_who_record_outcomes(
             .any(|t| t.contains("已记录订单 L-1") && t.contains(&format!("Agent{AGENT}")))
     })
     .await;
-    assert_eq!(
-        orders
-            .order("L-1")
-            .unwrap()
-            .unwrap()
-            .call_outcome
-            .as_deref(),
-        Some("paid")
-    );
+    assert_eq!(outcome().as_deref(), Some("paid"));
     assert_eq!(fake.calls("EditMessageReplyMarkup").len(), 1);
     running.stop().await;
 }
