@@ -258,34 +258,84 @@ impl fmt::Display for Summary {
 
 type KeyRange = (Bound<Vec<u8>>, Bound<Vec<u8>>);
 
-/// Splits a tree's keys into ranges that workers can walk apart: one per
-/// value of the first byte where the first and last keys differ, so ids like
-/// `O-123` give ten ranges. Together the ranges cover every key.
-pub(super) fn key_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
-    let (Some((first, _)), Some((last, _))) = (
-        tree.first().map_err(store_err)?,
-        tree.last().map_err(store_err)?,
-    ) else {
-        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
+/// How many ranges the buyer index is cut into for the two workers: enough
+/// that one large range does not leave a worker idle at the end.
+const RANGES: usize = 16;
+
+/// Splits the buyer index (`buyer \0 order id`) into ranges that workers
+/// can walk apart, never cutting through one buyer's keys. Breadth-first:
+/// a range is cut at the first byte where its first and last keys differ,
+/// one subrange per value of that byte, until there are enough ranges or
+/// no range holds more than one buyer. Cutting only the whole index once
+/// would put every `tg:` buyer in one range as soon as one `web:` buyer or
+/// one order without a buyer (`\0...`) exists. Together the ranges cover
+/// every key once, in key order.
+pub(super) fn buyer_ranges(tree: &sled::Tree) -> Result<Vec<KeyRange>, RemindersError> {
+    let mut ranges = vec![(Bound::Unbounded, Bound::Unbounded)];
+    loop {
+        let mut cut = Vec::with_capacity(ranges.len());
+        let mut any = false;
+        for range in ranges {
+            match split(tree, &range)? {
+                Some(parts) if cut.len() < RANGES => {
+                    any = true;
+                    cut.extend(parts);
+                }
+                _ => cut.push(range),
+            }
+        }
+        ranges = cut;
+        if !any || ranges.len() >= RANGES {
+            return Ok(ranges);
+        }
+    }
+}
+
+/// `range` cut at the first byte where its first and last keys differ, or
+/// `None` when it holds at most one buyer's keys.
+fn split(tree: &sled::Tree, range: &KeyRange) -> Result<Option<Vec<KeyRange>>, RemindersError> {
+    let first = tree
+        .range(range.clone())
+        .next()
+        .transpose()
+        .map_err(store_err)?;
+    let last = tree
+        .range(range.clone())
+        .next_back()
+        .transpose()
+        .map_err(store_err)?;
+    let (Some((first, _)), Some((last, _))) = (first, last) else {
+        return Ok(None);
     };
     let common = first
         .iter()
         .zip(last.iter())
         .take_while(|(a, b)| a == b)
         .count();
-    let Some(&high) = last.get(common) else {
-        return Ok(vec![(Bound::Unbounded, Bound::Unbounded)]);
+    // A shared `\0` means one buyer: their orders stay together.
+    let Some(&high) = last.get(common).filter(|_| !last[..common].contains(&0)) else {
+        return Ok(None);
     };
     let low = first.get(common).map_or(0, |&b| b.saturating_add(1));
-    let mut ranges = Vec::new();
-    let mut start = Bound::Unbounded;
+    let mut parts = Vec::new();
+    let mut start = range.0.clone();
+    // Cut only where keys begin, so no part is empty.
     for byte in low..=high {
-        let split = [&last[..common], &[byte]].concat();
-        ranges.push((start, Bound::Excluded(split.clone())));
-        start = Bound::Included(split);
+        let at = [&last[..common], &[byte]].concat();
+        let begins = tree
+            .range(at.clone()..)
+            .keys()
+            .next()
+            .transpose()
+            .map_err(store_err)?
+            .is_some_and(|k| k.starts_with(&at));
+        if begins {
+            parts.push((start, Bound::Excluded(at.clone())));
+            start = Bound::Included(at);
+        }
     }
-    ranges.push((start, Bound::Unbounded));
-    Ok(ranges)
+    parts.push((start, range.1.clone()));
+    Ok(Some(parts))
 }
 
 impl Reminders {
@@ -331,7 +381,7 @@ impl Reminders {
             .filter_map(Result::ok)
             .filter_map(|(k, v)| Some((k, i64::from_be_bytes(v.as_ref().try_into().ok()?))))
             .collect();
-        let ranges = key_ranges(&self.by_buyer)?;
+        let ranges = buyer_ranges(&self.by_buyer)?;
         let next = AtomicUsize::new(0);
         let work = || -> Result<Vec<(usize, A)>, RemindersError> {
             let mut done = Vec::new();
@@ -479,37 +529,82 @@ mod tests {
         }
     }
 
-    fn walked(keys: &[Vec<u8>]) -> (Vec<Vec<u8>>, usize) {
+    /// The keys as the ranges visit them, and the ranges' buyers (the
+    /// part before `\0`) per range.
+    fn walked(keys: &[Vec<u8>]) -> (Vec<Vec<u8>>, Vec<Vec<Vec<u8>>>) {
         let db = sled::Config::new().temporary(true).open().unwrap();
         let tree = db.open_tree("t").unwrap();
         for key in keys {
             tree.insert(key, &[]).unwrap();
         }
-        let ranges = key_ranges(&tree).unwrap();
-        let seen = ranges
+        let ranges = buyer_ranges(&tree).unwrap();
+        let per_range: Vec<Vec<Vec<u8>>> = ranges
             .iter()
-            .flat_map(|r| tree.range(r.clone()).keys().map(|k| k.unwrap().to_vec()))
+            .map(|r| {
+                tree.range(r.clone())
+                    .keys()
+                    .map(|k| k.unwrap().to_vec())
+                    .collect()
+            })
             .collect();
-        (seen, ranges.len())
+        let buyer = |k: &Vec<u8>| k.split(|&b| b == 0).next().unwrap_or_default().to_vec();
+        let buyers = per_range
+            .iter()
+            .map(|keys| keys.iter().map(buyer).collect())
+            .collect();
+        (per_range.concat(), buyers)
+    }
+
+    fn key(buyer: &str, order: &str) -> Vec<u8> {
+        [buyer.as_bytes(), &[0], order.as_bytes()].concat()
     }
 
     #[test]
-    fn order_ids_split_into_ten_ranges() {
-        let keys: Vec<Vec<u8>> = (0..1000).map(|i| format!("O-{i}").into_bytes()).collect();
-        let (seen, ranges) = walked(&keys);
-        assert_eq!(ranges, 10);
-        assert_eq!(seen.len(), 1000);
-        assert_eq!(walked(&[]).1, 1);
-        assert_eq!(walked(&[b"one".to_vec()]).0, vec![b"one".to_vec()]);
+    fn a_few_odd_keys_do_not_put_every_buyer_in_one_range() {
+        // One order without a buyer and one web buyer among Telegram buyers.
+        let mut keys: Vec<Vec<u8>> = (1..1000).map(|i| key(&format!("tg:{i}"), "O-1")).collect();
+        keys.push(vec![0]);
+        keys.push(key("", "X-1"));
+        keys.push(key("web:abc", "W-1"));
+        keys.sort();
+        let (seen, buyers) = walked(&keys);
+        assert_eq!(seen, keys);
+        let largest = buyers.iter().map(Vec::len).max().unwrap();
+        assert!(
+            buyers.len() >= 8 && largest < 300,
+            "{} ranges, largest {largest}",
+            buyers.len()
+        );
+        // One buyer with many orders stays in one range.
+        let one: Vec<Vec<u8>> = (0..100)
+            .map(|i| key("tg:7", &format!("O-{i:03}")))
+            .collect();
+        assert_eq!(walked(&one).1.len(), 1);
+        assert_eq!(walked(&[]).1.len(), 1);
     }
 
     proptest! {
-        /// The ranges visit every key exactly once, in key order.
+        /// The ranges visit every key exactly once, in key order, and no
+        /// buyer's keys are in two ranges.
         #[test]
-        fn key_ranges_cover_each_key_once(keys in proptest::collection::btree_set(
-            proptest::collection::vec(any::<u8>(), 0..6), 0..60)) {
-            let keys: Vec<Vec<u8>> = keys.into_iter().collect();
-            prop_assert_eq!(walked(&keys).0, keys);
+        fn buyer_ranges_cover_each_key_once_and_keep_buyers_whole(pairs in proptest::collection::btree_set(
+            (proptest::collection::vec(1u8..4, 0..4), proptest::collection::vec(0u8..4, 0..3)), 0..80)) {
+            let mut keys: Vec<Vec<u8>> = pairs
+                .into_iter()
+                .map(|(buyer, id)| [buyer, vec![0], id].concat())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            let (seen, buyers) = walked(&keys);
+            prop_assert_eq!(seen, keys);
+            let mut all: Vec<Vec<u8>> = buyers.iter().flat_map(|b| {
+                let mut b = b.clone();
+                b.dedup();
+                b
+            }).collect();
+            let count = all.len();
+            all.dedup();
+            prop_assert_eq!(all.len(), count, "a buyer in two ranges");
         }
     }
 }

@@ -281,14 +281,37 @@ impl SessionStore for SledStore {
         Ok(())
     }
 
+    /// Sessions are JSON, and decoding them is most of a scan: chunks of
+    /// them are decoded on two threads, then visited in key order. Chunks,
+    /// so only a few thousand sessions are in memory at once.
     fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError> {
-        for item in self.sessions.iter() {
-            let (_, bytes) = item.map_err(|e| classify_error(&self.path, e))?;
-            if let Ok(session) = serde_json::from_slice::<Session>(&bytes) {
-                visit(session);
+        const CHUNK: usize = 2048;
+        let decode = |raw: &[sled::IVec]| -> Vec<Session> {
+            raw.iter()
+                .filter_map(|bytes| serde_json::from_slice(bytes).ok())
+                .collect()
+        };
+        let mut values = self.sessions.iter().values();
+        let mut raw = Vec::with_capacity(CHUNK);
+        loop {
+            raw.clear();
+            for bytes in values.by_ref().take(CHUNK) {
+                raw.push(bytes.map_err(|e| classify_error(&self.path, e))?);
             }
+            if raw.is_empty() {
+                return Ok(());
+            }
+            let (front, back) = raw.split_at(raw.len() / 2);
+            let (front, back) = std::thread::scope(|scope| {
+                let back = scope.spawn(|| decode(back));
+                (decode(front), back.join())
+            });
+            let back = back.map_err(|_| StoreError::Io {
+                path: self.path.clone(),
+                cause: "a session decoder panicked".into(),
+            })?;
+            front.into_iter().chain(back).for_each(&mut *visit);
         }
-        Ok(())
     }
 
     fn durable(&self) -> watch::Receiver<Durability> {
