@@ -18,6 +18,31 @@ pub struct Config {
     pub agents: Agents,
     pub links: Links,
     pub reminders: RemindersConfig,
+    pub web: Web,
+}
+
+/// The web chat (`paynudge serve`). The cookie secret is never here: it
+/// comes from the environment variable `secret_env` names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Web {
+    /// Address to listen on, e.g. "127.0.0.1:8080" (`serve --listen` wins).
+    pub listen: Option<String>,
+    /// The environment variable holding the visitor-cookie secret.
+    pub secret_env: String,
+    /// Mark the visitor cookie `Secure`: on when the site is served over
+    /// HTTPS (behind a proxy that terminates TLS, say).
+    pub secure_cookie: bool,
+}
+
+impl Default for Web {
+    fn default() -> Self {
+        Web {
+            listen: None,
+            secret_env: "PAYNUDGE_WEB_SECRET".into(),
+            secure_cookie: false,
+        }
+    }
 }
 
 /// When and how payment reminders go (see `reminders/`). Defaults follow the

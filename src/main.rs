@@ -108,6 +108,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Run every channel the config enables, in one process over one
+    /// database: the web chat (`/chat`, with `/healthz` and `/readyz`), the
+    /// orders endpoint on the same address (when PAYNUDGE_ORDERS_TOKEN is
+    /// set) and Telegram (when TELOXIDE_TOKEN is set). Stops cleanly on
+    /// SIGTERM or Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on [default: `web.listen` in the config].
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+    },
     /// Commands for customer-service agents.
     Agent {
         #[command(subcommand)]
@@ -395,6 +407,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 Telegram::new(engine).run(bot, group_bot, mode).await
             })
         }
+        Command::Serve { common, listen } => serve(&common, listen),
         Command::Link { order_id, config } => {
             let config = load_config(config.as_deref())?;
             let signer = config.links.signer().map_err(Error::Setup)?.ok_or_else(|| {
@@ -553,6 +566,95 @@ async fn serve_orders(
     })
 }
 
+/// `paynudge serve`: the web chat and the orders endpoint on one listener,
+/// Telegram beside them when its token is set.
+fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Error> {
+    use paynudge::channels::web;
+    let (engine, db) = open_engine_and_db(common, SledStore::open)?;
+    let config = engine.config().clone();
+    let listen = match (listen, &config.web.listen) {
+        (Some(addr), _) => addr,
+        (None, Some(text)) => text.parse().map_err(|_| {
+            Error::Setup(format!(
+                "web.listen = {text:?} is not an address like 127.0.0.1:8080"
+            ))
+        })?,
+        (None, None) => {
+            return Err(Error::Setup(
+                "no address to listen on\nhint: set web.listen in the config, or pass --listen 127.0.0.1:8080".into(),
+            ));
+        }
+    };
+    let secret_env = &config.web.secret_env;
+    let visitors = std::env::var(secret_env)
+        .ok()
+        .and_then(|s| web::Visitors::new(s.as_bytes()))
+        .ok_or_else(|| {
+            Error::Setup(format!(
+                "{secret_env} is not set (or shorter than 16 characters)\nhint: export a long random secret; it signs the web visitors' cookies"
+            ))
+        })?;
+    let log = web::WebLog::open(&db).map_err(Error::Setup)?;
+    let engine = Arc::new(engine);
+    let chat = Arc::new(web::Web::new(
+        engine.clone(),
+        log,
+        visitors,
+        config.web.secure_cookie,
+    ));
+    let mut router = web::router(chat.clone());
+    if std::env::var_os("PAYNUDGE_ORDERS_TOKEN").is_some() {
+        router = router.merge(paynudge::channels::orders_http::router(
+            orders_token()?,
+            engine.clone(),
+        ));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        tokio::spawn(paynudge::channels::return_freed_memory());
+        if std::env::var_os("TELOXIDE_TOKEN").is_some() {
+            let bot = telegram::bot_from_env()?;
+            let group_bot = paynudge::channels::telegram::group_bot(&bot);
+            let app = Telegram::new(engine.clone());
+            tokio::spawn(async move {
+                if let Err(e) = app.run(bot, group_bot, Mode::Polling).await {
+                    tracing::error!(error = %e, "the Telegram channel stopped");
+                }
+            });
+        }
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
+        eprintln!("paynudge: web chat on http://{listen}/chat");
+        let stop = async move {
+            stop_signal().await;
+            eprintln!("paynudge: stopping: finishing open requests");
+            // Open event streams end, so their pages reconnect elsewhere.
+            chat.close_streams();
+        };
+        paynudge::channels::http::serve(listener, router, Default::default(), stop).await;
+        Ok(())
+    })
+}
+
+/// SIGTERM (systemd, a container runtime) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn default_db_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "paynudge")
         .map(|d| d.data_dir().join("sessions"))
@@ -604,6 +706,14 @@ fn open_engine_with(
     common: &Common,
     open: fn(&Path) -> Result<SledStore, paynudge::error::StoreError>,
 ) -> Result<Engine, Error> {
+    open_engine_and_db(common, open).map(|(engine, _)| engine)
+}
+
+/// The engine and its database, for channels that keep their own trees.
+fn open_engine_and_db(
+    common: &Common,
+    open: fn(&Path) -> Result<SledStore, paynudge::error::StoreError>,
+) -> Result<(Engine, paynudge::store::SyncedDb), Error> {
     let config = load_config(common.config.as_deref())?;
     let links = config.links.signer().map_err(Error::Setup)?;
     let content = match (&config.paths.dialogs, &config.paths.locales) {
@@ -616,12 +726,16 @@ fn open_engine_with(
     let orders =
         Reminders::open(store.db(), &config.reminders).map_err(|e| Error::Setup(e.to_string()))?;
     let classifier = Arc::new(Classifier::builtin());
+    let db = store.db().clone();
     let store: Arc<dyn SessionStore> = Arc::new(store);
     let engine = Engine::new(config, content, classifier, store).with_orders(Arc::new(orders));
-    Ok(match links {
-        Some(links) => engine.with_links(links),
-        None => engine,
-    })
+    Ok((
+        match links {
+            Some(links) => engine.with_links(links),
+            None => engine,
+        },
+        db,
+    ))
 }
 
 fn display(path: &Path) -> String {

@@ -1,5 +1,7 @@
 //! The command line is a contract: names, output shapes, exit codes.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -602,4 +604,61 @@ fn plan_at(db: &str, config: Option<&str>, now: Option<&str>) -> (Vec<String>, S
         lines.into_iter().map(String::from).collect(),
         notes.join("\n"),
     )
+}
+
+#[test]
+fn serve_runs_the_web_chat_answers_health_checks_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let db = db.to_str().unwrap();
+    // Without the cookie secret: one clear line, nothing served.
+    let out = paynudge_env(
+        &["serve", "--db", db, "--listen", "127.0.0.1:9"],
+        &[("PAYNUDGE_WEB_SECRET", "short")],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr)
+            .contains("PAYNUDGE_WEB_SECRET is not set (or shorter than 16 characters)"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paynudge"))
+        .args(["serve", "--db", db, "--listen", &listen])
+        .env_remove("PAYNUDGE_CONFIG")
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("PAYNUDGE_ORDERS_TOKEN")
+        .env("PAYNUDGE_WEB_SECRET", "a web secret that is long enough")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr: std::net::SocketAddr = listen.parse().unwrap();
+    let health = rt.block_on(async {
+        for _ in 0..200 {
+            let (status, _) = common::http("GET", addr, "/healthz", &[], "").await;
+            if status != 0 {
+                return status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        0
+    });
+    assert_eq!(health, 200);
+    let (status, page) = rt.block_on(common::http("GET", addr, "/chat", &[], ""));
+    assert_eq!(status, 200, "{page}");
+    // SIGTERM: a clean stop.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 }

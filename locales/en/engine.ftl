@@ -202,3 +202,13 @@ understood = Understood.
 reminders-off-again = Reminders are already off: you won't get any more from me.
 agent-relay-late = ⏱ The next lines reach you { $minutes } min late: Telegram lets the bot post only about 20 messages a minute in this group. The buyer wrote them earlier.
 agent-buyer-withdrew = The buyer withdrew the request for a person and is back with the bot. Write here to take them over anyway.
+
+# The web chat page.
+web-placeholder = Type a message
+web-send = Send
+web-reconnecting = Reconnecting…
+web-typing = …
+web-failed = That did not go through. Please try again in a moment.
+web-slow-down = You are sending messages very fast. Please wait a minute, then try again.
+web-empty = The message is empty.
+web-too-long = That message is too long: please keep it under 2,000 characters.

@@ -198,3 +198,13 @@ understood = 明白的亲~
 reminders-off-again = 亲，付款提醒已经关掉啦，不会再给您发了。
 agent-relay-late = ⏱ 以下消息晚到了 { $minutes } 分钟：Telegram 限制机器人在本群每分钟只能发约 20 条消息。买家是更早发的。
 agent-buyer-withdrew = 买家已取消转人工，回到机器人服务。如仍需跟进，在这里回复即可接手。
+
+# 网页聊天。
+web-placeholder = 输入消息
+web-send = 发送
+web-reconnecting = 正在重新连接…
+web-typing = …
+web-failed = 消息没有发出去，请稍后再试。
+web-slow-down = 您发消息太快了，请等一分钟再试。
+web-empty = 消息是空的。
+web-too-long = 消息太长了，请控制在 2000 字以内。

@@ -5,6 +5,7 @@ pub mod console;
 pub mod http;
 pub mod orders_http;
 pub mod telegram;
+pub mod web;
 
 /// Hands memory freed by the allocator back to the system every 30 s.
 /// glibc keeps freed heap in its arenas: after a burst of buyers the
