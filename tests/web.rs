@@ -4,45 +4,11 @@
 
 mod common;
 
-use paynudge::Config;
-use paynudge::channels::web::{Visitors, Web, WebLog, router};
+use common::web_chat as serve;
 use paynudge::store::SledStore;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const SECRET: &[u8] = b"a web secret for the tests, long enough";
-
-/// A running web chat: its address, the sender whose drop stops it, and the
-/// server task.
-type Running = (
-    SocketAddr,
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<()>,
-);
-
-/// The web chat on a fresh (or reopened) database in `dir`, on a free port.
-async fn serve(dir: &std::path::Path) -> Running {
-    let store = SledStore::open(dir).unwrap();
-    let log = WebLog::open(store.db()).unwrap();
-    let engine = Arc::new(common::engine_with(Arc::new(store), Config::default()));
-    let web = Arc::new(Web::new(engine, log, Visitors::new(SECRET).unwrap(), false));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let chat = web.clone();
-    let server = tokio::spawn(paynudge::channels::http::serve(
-        listener,
-        router(web),
-        Default::default(),
-        async move {
-            let _ = stopped.await;
-            chat.close_streams();
-        },
-    ));
-    (addr, stop, server)
-}
 
 /// A new visitor: the cookie `GET /chat` sets.
 async fn visit(addr: SocketAddr, lang: &str) -> (String, String) {
@@ -116,6 +82,14 @@ async fn a_visitor_chats_resyncs_by_number_and_keeps_the_history_across_a_restar
     let tapped = &all[seen.len()];
     assert_eq!(tapped["from"], "buyer");
     assert_eq!(tapped["text"], options[0][1], "the tap shows as its label");
+    // The value tapped (`slow_network`) does not turn the talk to English.
+    let answer = all[seen.len() + 1]["text"].as_str().unwrap();
+    assert!(
+        answer
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{answer}"
+    );
     let numbers: Vec<u64> = all.iter().map(|l| l["seq"].as_u64().unwrap()).collect();
     assert_eq!(numbers, (1..=numbers.len() as u64).collect::<Vec<_>>());
 

@@ -40,6 +40,7 @@ impl Engine {
             let pending =
                 !matches!(t.session.state, DialogState::Idle) && t.session.asked_turn == question;
             if pending && t.session.with_bot() {
+                t.tapped = true;
                 engine.respond(t, value);
             } else {
                 t.say("tap-expired");

@@ -118,6 +118,9 @@ struct Turn<'a> {
     noted: bool,
     /// This message took back a request for a person.
     withdrew: bool,
+    /// The text is a tapped button's value (`alipay`, `slow_network`), not
+    /// the buyer's words: it says nothing about their language.
+    tapped: bool,
 }
 
 impl Turn<'_> {
@@ -313,6 +316,7 @@ impl Engine {
             previous_question: None,
             noted: false,
             withdrew: false,
+            tapped: false,
         };
         turn.session.turns += 1;
         let view_before = handoff::reminder_view(turn.session);
@@ -403,7 +407,7 @@ impl Engine {
         // Writing again means the buyer can be reached again.
         t.session.blocked = false;
         t.normalized = normalize(text);
-        let detected = lang::detect(text);
+        let detected = if t.tapped { None } else { lang::detect(text) };
 
         if let Some(command) = text.trim().strip_prefix('/') {
             return self.command(t, command);

@@ -86,3 +86,40 @@ pub async fn http(
         .unwrap_or(0);
     (status, response)
 }
+
+/// A running web chat: its address, the sender whose drop stops it, and the
+/// server task.
+pub type Running = (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+);
+
+/// The web chat on a fresh (or reopened) database in `dir`, on a free port.
+pub async fn web_chat(dir: &Path) -> Running {
+    web_chat_on(dir, "127.0.0.1:0".parse().unwrap()).await
+}
+
+/// [`web_chat`] on a given address (a restart on the same port).
+pub async fn web_chat_on(dir: &Path, addr: std::net::SocketAddr) -> Running {
+    use paynudge::channels::web::{Visitors, Web, WebLog, router};
+    let store = SledStore::open(dir).unwrap();
+    let log = WebLog::open(store.db()).unwrap();
+    let engine = Arc::new(engine_with(Arc::new(store), Config::default()));
+    let secret = b"a web secret for the tests, long enough";
+    let web = Arc::new(Web::new(engine, log, Visitors::new(secret).unwrap(), false));
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let chat = web.clone();
+    let server = tokio::spawn(paynudge::channels::http::serve(
+        listener,
+        router(web),
+        Default::default(),
+        async move {
+            let _ = stopped.await;
+            chat.close_streams();
+        },
+    ));
+    (addr, stop, server)
+}
