@@ -36,6 +36,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
@@ -54,6 +55,8 @@ pub struct Web {
     /// Open pages per visitor, told of new lines. A std mutex held only to
     /// find or add a sender.
     live: Mutex<HashMap<String, broadcast::Sender<Line>>>,
+    /// How many senders the last sweep of `live` left.
+    swept: AtomicUsize,
     /// One turn at a time per visitor (two tabs), so lines keep their order.
     turns: Vec<tokio::sync::Mutex<()>>,
     /// Per visitor: (the minute's start, messages in it).
@@ -69,6 +72,7 @@ impl Web {
             log,
             visitors,
             live: Mutex::new(HashMap::new()),
+            swept: AtomicUsize::new(0),
             turns: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             rates: Mutex::new(HashMap::new()),
             secure_cookie,
@@ -89,8 +93,14 @@ impl Web {
 
     fn sender(&self, visitor: &str) -> broadcast::Sender<Line> {
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
-        // Senders nobody listens to any more are dropped as we go.
-        live.retain(|_, tx| tx.receiver_count() > 0);
+        // Senders nobody listens to any more are dropped when the map has
+        // doubled since the last sweep: a sweep per message would cost a
+        // pass over every open page.
+        let swept = self.swept.load(Ordering::Relaxed);
+        if live.len() >= 1024 && live.len() >= 2 * swept {
+            live.retain(|_, tx| tx.receiver_count() > 0);
+            self.swept.store(live.len(), Ordering::Relaxed);
+        }
         live.entry(visitor.to_string())
             .or_insert_with(|| broadcast::channel(64).0)
             .clone()
