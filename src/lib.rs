@@ -25,6 +25,7 @@ pub mod content;
 pub mod dialog;
 pub mod engine;
 pub mod error;
+pub mod html;
 pub mod intent;
 pub mod lang;
 pub mod links;

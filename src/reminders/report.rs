@@ -43,6 +43,24 @@ pub struct Day {
     pub converted: usize,
 }
 
+impl Day {
+    /// The day's orders paid at all.
+    pub fn paid_rate(&self) -> Rate {
+        Rate {
+            of: self.orders,
+            paid: self.paid,
+        }
+    }
+
+    /// The day's reminded orders paid within 24 h of a reminder.
+    pub fn conversion(&self) -> Rate {
+        Rate {
+            of: self.reminded,
+            paid: self.converted,
+        }
+    }
+}
+
 /// Reminded minus holdout paid rate, in percentage points, with a 95%
 /// interval (normal approximation for a difference of two proportions).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -236,26 +254,14 @@ impl Report {
                 "by day of order: paid at all",
                 self.by_day
                     .iter()
-                    .map(|(d, day)| {
-                        let rate = Rate {
-                            of: day.orders,
-                            paid: day.paid,
-                        };
-                        (d.clone(), rate)
-                    })
+                    .map(|(d, day)| (d.clone(), day.paid_rate()))
                     .collect(),
             ),
             (
                 "by day of order: reminded, paid within 24 h",
                 self.by_day
                     .iter()
-                    .map(|(d, day)| {
-                        let rate = Rate {
-                            of: day.reminded,
-                            paid: day.converted,
-                        };
-                        (d.clone(), rate)
-                    })
+                    .map(|(d, day)| (d.clone(), day.conversion()))
                     .collect(),
             ),
         ]
@@ -356,10 +362,7 @@ impl Report {
             "by day", "orders", "paid", "reminded", "converted", "rate"
         );
         for (date, day) in &self.by_day {
-            let rate = Rate {
-                of: day.reminded,
-                paid: day.converted,
-            };
+            let rate = day.conversion();
             let _ = writeln!(
                 out,
                 "  {date:<10} {:>6} {:>6} {:>8} {:>9} {:>8}",

@@ -7,23 +7,8 @@
 //! so all of it is escaped.
 
 use super::report::{Rate, Report};
+use crate::html::escape;
 use std::fmt::Write;
-
-/// Text made safe for HTML element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const BAR_WIDTH: f64 = 420.0;
 const ROW_HEIGHT: usize = 26;
@@ -171,10 +156,7 @@ impl Report {
             .by_day
             .iter()
             .map(|(date, day)| {
-                let rate = Rate {
-                    of: day.reminded,
-                    paid: day.converted,
-                };
+                let rate = day.conversion();
                 (
                     date.clone(),
                     day.orders as f64,

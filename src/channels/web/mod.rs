@@ -23,6 +23,7 @@ pub use visitor::{COOKIE, Visitors};
 
 use crate::Engine;
 use crate::engine::Reply;
+use crate::html::escape;
 use crate::lang::Lang;
 use crate::session::UserId;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -160,28 +161,12 @@ fn language(web: &Web, headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
+        // `zh-CN,zh;q=0.9,en;q=0.8`: the first tag whose language is ours.
         .and_then(|v| {
-            v.split(',').find_map(|tag| {
-                let tag = tag.trim().to_ascii_lowercase();
-                if tag.starts_with("zh") {
-                    Some(Lang::Zh)
-                } else if tag.starts_with("en") {
-                    Some(Lang::En)
-                } else {
-                    None
-                }
-            })
+            v.split(',')
+                .find_map(|tag| tag.trim().get(..2)?.parse::<Lang>().ok())
         })
         .unwrap_or(web.engine.config().shop.default_lang)
-}
-
-/// Text for HTML element content or a double-quoted attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// The page's texts, from `locales/`, for the script.
