@@ -33,6 +33,17 @@ pub struct Web {
     /// Mark the visitor cookie `Secure`: on when the site is served over
     /// HTTPS (behind a proxy that terminates TLS, say).
     pub secure_cookie: bool,
+    /// The address buyers reach the chat at, e.g. "https://bot.shop.example"
+    /// (for the links `paynudge link ORDER --web` prints).
+    pub public_url: String,
+    /// Messages one visitor may send a minute before being asked to slow down.
+    pub rate_per_visitor: u32,
+    /// Messages one IP address may send a minute (a shop's office or a
+    /// mobile carrier's NAT puts many buyers behind one address).
+    pub rate_per_ip: u32,
+    /// Read the buyer's address from the last `X-Forwarded-For` entry: on
+    /// only behind a proxy that sets it, or anyone could claim any address.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Web {
@@ -41,6 +52,10 @@ impl Default for Web {
             listen: None,
             secret_env: "PAYNUDGE_WEB_SECRET".into(),
             secure_cookie: false,
+            public_url: String::new(),
+            rate_per_visitor: 20,
+            rate_per_ip: 300,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -395,6 +410,18 @@ impl Config {
             return Err(bad(
                 "understanding.clarify_below and clarify_margin must be between 0 and 1".into(),
             ));
+        }
+        if self.web.rate_per_visitor == 0 || self.web.rate_per_ip == 0 {
+            return Err(bad(
+                "web.rate_per_visitor and web.rate_per_ip must be at least 1 (messages a minute)"
+                    .into(),
+            ));
+        }
+        let url = &self.web.public_url;
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(bad(format!(
+                "web.public_url = {url:?} is not an http(s) URL, like \"https://bot.shop.example\""
+            )));
         }
         let r = &self.reminders;
         if !(1..=3600).contains(&r.tick_seconds) {

@@ -123,6 +123,37 @@ impl LinkSigner {
     }
 }
 
+/// A logged-in buyer named by the shop's backend: the page carries the
+/// shop's buyer id and `hex(HMAC-SHA256(secret, "buyer:" + id))`, the way
+/// Chatwoot's `identifier_hash` works. The `buyer:` prefix keeps these
+/// signatures apart from the order links' (a buyer id shaped like
+/// `<order>_<expiry>` must not sign a link).
+impl LinkSigner {
+    pub fn buyer_hash(&self, buyer: &str) -> String {
+        let mut mac = self.mac("buyer:");
+        mac.update(buyer.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether `hash` is the shop's signature of `buyer` (constant time).
+    pub fn verify_buyer(&self, buyer: &str, hash: &str) -> bool {
+        let Some(tag) = (0..hash.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(hash.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()
+        else {
+            return false;
+        };
+        let mut mac = self.mac("buyer:");
+        mac.update(buyer.as_bytes());
+        mac.verify_slice(&tag).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +199,26 @@ mod tests {
         assert!(s.sign("bad id!", 0).is_none());
         assert!(LinkSigner::new(b"short").is_none());
         assert_eq!(format!("{s:?}"), "LinkSigner(<secret>)");
+    }
+
+    #[test]
+    fn only_the_shops_hash_names_a_buyer() {
+        let s = signer();
+        let hash = s.buyer_hash("alice");
+        assert_eq!(hash.len(), 64);
+        assert!(s.verify_buyer("alice", &hash));
+        assert!(s.verify_buyer("alice", &hash.to_uppercase()));
+        assert!(!s.verify_buyer("bob", &hash));
+        assert!(!s.verify_buyer("alice", &hash[..62]));
+        assert!(!s.verify_buyer("alice", "zz"));
+        let other = LinkSigner::new(b"another secret, also long").unwrap();
+        assert!(!other.verify_buyer("alice", &hash));
+        // A buyer id shaped like a link signs no link.
+        let payload = s.sign("A1", 1_900_000_000).unwrap();
+        let signed = payload.rsplit_once('_').unwrap().0;
+        assert_ne!(
+            &s.buyer_hash(signed)[..16],
+            payload.rsplit_once('_').unwrap().1
+        );
     }
 }

@@ -62,6 +62,9 @@ enum Command {
     Link {
         /// The order id (A-Z, a-z, 0-9 and -, at most 32 characters).
         order_id: String,
+        /// A link to the web chat (web.public_url) instead of Telegram.
+        #[arg(long)]
+        web: bool,
         /// Shop configuration file (see paynudge.example.toml).
         #[arg(long, value_name = "FILE", env = "PAYNUDGE_CONFIG")]
         config: Option<PathBuf>,
@@ -408,7 +411,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             })
         }
         Command::Serve { common, listen } => serve(&common, listen),
-        Command::Link { order_id, config } => {
+        Command::Link {
+            order_id,
+            web,
+            config,
+        } => {
             let config = load_config(config.as_deref())?;
             let signer = config.links.signer().map_err(Error::Setup)?.ok_or_else(|| {
                 Error::Setup(format!(
@@ -424,7 +431,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ))
             })?;
             let bot = &config.telegram.bot_username;
-            if bot.is_empty() {
+            if web {
+                let url = config.web.public_url.trim_end_matches('/');
+                if url.is_empty() {
+                    return Err(Error::Setup(
+                        "web.public_url is not set in the config\nhint: set it to where buyers reach `paynudge serve`, like \"https://bot.shop.example\"".into(),
+                    ));
+                }
+                println!("{url}/chat?order={payload}");
+            } else if bot.is_empty() {
                 eprintln!(
                     "paynudge: telegram.bot_username is not set in the config; printing the payload only"
                 );
@@ -566,8 +581,9 @@ async fn serve_orders(
     })
 }
 
-/// `paynudge serve`: the web chat and the orders endpoint on one listener,
-/// Telegram beside them when its token is set.
+/// `paynudge serve`: every channel over one database in one process: the
+/// web chat and the orders endpoint on one listener, Telegram beside them
+/// when its token is set, and the reminder scheduler.
 fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Error> {
     use paynudge::channels::web;
     let (engine, db) = open_engine_and_db(common, SledStore::open)?;
@@ -596,12 +612,8 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         })?;
     let log = web::WebLog::open(&db).map_err(Error::Setup)?;
     let engine = Arc::new(engine);
-    let chat = Arc::new(web::Web::new(
-        engine.clone(),
-        log,
-        visitors,
-        config.web.secure_cookie,
-    ));
+    let files = web::files_beside(&common.db.clone().unwrap_or_else(default_db_dir));
+    let chat = Arc::new(web::Web::new(engine.clone(), log, visitors, files));
     let mut router = web::router(chat.clone());
     if std::env::var_os("PAYNUDGE_ORDERS_TOKEN").is_some() {
         router = router.merge(paynudge::channels::orders_http::router(
@@ -614,16 +626,28 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         .build()?;
     rt.block_on(async {
         tokio::spawn(paynudge::channels::return_freed_memory());
-        if std::env::var_os("TELOXIDE_TOKEN").is_some() {
+        let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let telegram = if std::env::var_os("TELOXIDE_TOKEN").is_some() {
             let bot = telegram::bot_from_env()?;
             let group_bot = paynudge::channels::telegram::group_bot(&bot);
             let app = Telegram::new(engine.clone());
-            tokio::spawn(async move {
-                if let Err(e) = app.run(bot, group_bot, Mode::Polling).await {
+            // Agents in the support group serve web buyers too, and
+            // Telegram's scheduler reminds them.
+            app.serve_others(chat.clone());
+            chat.set_desk(app.clone());
+            let mut stopped = stopped.clone();
+            let stop = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            Some(tokio::spawn(async move {
+                if let Err(e) = app.run_until(bot, group_bot, Mode::Polling, stop).await {
                     tracing::error!(error = %e, "the Telegram channel stopped");
                 }
-            });
-        }
+            }))
+        } else {
+            tokio::spawn(chat.clone().run_reminders());
+            None
+        };
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
@@ -631,10 +655,16 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         let stop = async move {
             stop_signal().await;
             eprintln!("paynudge: stopping: finishing open requests");
+            let _ = stopping.send(true);
             // Open event streams end, so their pages reconnect elsewhere.
             chat.close_streams();
         };
-        paynudge::channels::http::serve(listener, router, Default::default(), stop).await;
+        let limits = paynudge::channels::http::Limits::for_many_clients();
+        paynudge::channels::http::serve(listener, router, limits, stop).await;
+        if let Some(telegram) = telegram {
+            // Turns Telegram is handling finish; then the process ends.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), telegram).await;
+        }
         Ok(())
     })
 }

@@ -13,6 +13,7 @@
 //!   the kernel's backlog until a slot frees, which the timeouts guarantee.
 
 use axum::Router;
+use axum::extract::connect_info::ConnectInfo;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 /// What one listener allows a client.
 #[derive(Debug, Clone, Copy)]
@@ -40,19 +42,48 @@ impl Default for Limits {
     /// database, the bot's own connections and other listeners need the
     /// rest), between 16 and 1,024.
     fn default() -> Limits {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit writes into the struct we own and has no other effect.
-        let known = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
-        let soft = if known { limit.rlim_cur as usize } else { 1024 };
         Limits {
             header: Duration::from_secs(10),
             request: Duration::from_secs(30),
-            connections: (soft / 4).clamp(16, 1024),
+            connections: (descriptors(false) / 4).clamp(16, 1024),
         }
     }
+}
+
+impl Limits {
+    /// For the listener that holds buyers' open chat pages (an event stream
+    /// each): the descriptor limit raised to what the system allows, and
+    /// all of it but 512 for clients.
+    pub fn for_many_clients() -> Limits {
+        Limits {
+            connections: descriptors(true).saturating_sub(512).max(16),
+            ..Limits::default()
+        }
+    }
+}
+
+/// The process's descriptor limit; with `raise`, first lifted to its hard limit.
+fn descriptors(raise: bool) -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we own and has no other effect.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return 1024;
+    }
+    if raise && limit.rlim_cur < limit.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: limit.rlim_max,
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: setrlimit reads the struct we own; raising the soft limit
+        // up to the hard one needs no privilege.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit = raised;
+        }
+    }
+    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets open
@@ -84,9 +115,9 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let Ok(slot) = slot else { break };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of descriptors, most likely: wait rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -96,10 +127,15 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let connection = http.serve_connection(
-            TokioIo::new(stream),
-            TowerToHyperService::new(router.clone()),
+        // Handlers that limit per address read it as axum's `ConnectInfo`.
+        let service = router.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
         );
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // Errors here are the client's (a timeout, a reset): nothing to do.

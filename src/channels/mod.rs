@@ -2,6 +2,7 @@
 //! `Engine::handle` calls and shows the `Reply`; none reaches past the engine.
 
 pub mod console;
+pub mod desk;
 pub mod http;
 pub mod orders_http;
 pub mod telegram;
@@ -19,6 +20,35 @@ pub async fn return_freed_memory() {
         // SAFETY: malloc_trim only releases free pages; it has no other effect.
         unsafe {
             libc::malloc_trim(0);
+        }
+    }
+}
+
+/// Runs a reminder scheduler's `tick` every `reminders.tick_seconds`, the
+/// first time at start: what a crash left in flight goes out at once.
+pub async fn reminder_ticks<F, T>(engine: &crate::Engine, mut tick: F)
+where
+    F: FnMut(chrono::DateTime<chrono::Utc>) -> T,
+    T: std::future::Future<
+            Output = Result<Vec<crate::reminders::Reminder>, crate::reminders::RemindersError>,
+        >,
+{
+    if engine.orders().is_none() {
+        return;
+    }
+    let every = std::time::Duration::from_secs(engine.config().reminders.tick_seconds.into());
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match tick(chrono::Utc::now()).await {
+            Ok(sent) if !sent.is_empty() => {
+                tracing::info!(count = sent.len(), "payment reminders sent")
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "reminder tick failed; it is tried again at the next tick")
+            }
         }
     }
 }

@@ -160,6 +160,11 @@ impl Engine {
         self
     }
 
+    /// The signer of deep links and of shop-named buyers, when links are on.
+    pub fn links(&self) -> Option<&LinkSigner> {
+        self.links.as_ref()
+    }
+
     pub fn orders(&self) -> Option<&Arc<Reminders>> {
         self.orders.as_ref()
     }

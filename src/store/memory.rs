@@ -76,6 +76,11 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
+    fn barrier(&self) -> Commit {
+        // Memory is as durable as it gets at once.
+        Commit(self.durable.borrow().up_to)
+    }
+
     fn durable(&self) -> watch::Receiver<Durability> {
         self.durable.subscribe()
     }

@@ -49,6 +49,11 @@ pub trait SessionStore: Send + Sync {
     /// Visits every stored session (for periodic scans).
     fn scan(&self, visit: &mut dyn FnMut(Session)) -> Result<(), StoreError>;
 
+    /// A commit that covers every write made so far to this store's
+    /// database, sessions or not (the web chat's lines live beside them):
+    /// waiting for it joins the next group flush instead of flushing alone.
+    fn barrier(&self) -> Commit;
+
     /// Watches durability; see [`wait_durable`].
     fn durable(&self) -> watch::Receiver<Durability>;
 

@@ -314,6 +314,10 @@ impl SessionStore for SledStore {
         }
     }
 
+    fn barrier(&self) -> Commit {
+        self.written()
+    }
+
     fn durable(&self) -> watch::Receiver<Durability> {
         self.shared.durable.subscribe()
     }

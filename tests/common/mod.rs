@@ -107,7 +107,8 @@ pub async fn web_chat_on(dir: &Path, addr: std::net::SocketAddr) -> Running {
     let log = WebLog::open(store.db()).unwrap();
     let engine = Arc::new(engine_with(Arc::new(store), Config::default()));
     let secret = b"a web secret for the tests, long enough";
-    let web = Arc::new(Web::new(engine, log, Visitors::new(secret).unwrap(), false));
+    let files = paynudge::channels::web::files_beside(dir);
+    let web = Arc::new(Web::new(engine, log, Visitors::new(secret).unwrap(), files));
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

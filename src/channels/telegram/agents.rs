@@ -3,6 +3,7 @@
 //! `/outcome` for call tasks, and pings when nobody answers.
 
 use super::{BotApi, HandlerResult, Telegram, buyer_chat, fit};
+use crate::channels::desk::Voice;
 use crate::config;
 use crate::lang::Lang;
 use crate::reminders::CallOutcome;
@@ -288,12 +289,11 @@ pub async fn on_group_message<R: BotApi>(
         }
         return Ok(());
     };
-    let chat = buyer_chat(&buyer).ok_or("a topic's buyer is not a Telegram chat")?;
     let now = Utc::now();
     match command.as_deref() {
         Some("done" | "bot") => {
             let reply = app.engine.release(&buyer, now).await?;
-            app.deliver(bot, chat, &buyer, &reply).await?;
+            app.reach(bot, &buyer, Voice::Bot, &reply).await?;
             notice("agent-released").await?;
             if let Err(e) = bot.close_forum_topic(group, thread).await {
                 tracing::debug!(error = %e, "closing a topic failed");
@@ -318,16 +318,20 @@ pub async fn on_group_message<R: BotApi>(
                 .agent_says(&buyer, &from.full_name(), text, now)
                 .await?;
             if !app.engine.session(&buyer)?.is_some_and(|s| s.blocked) {
-                app.deliver(bot, chat, &buyer, &reply).await?;
+                app.reach(bot, &buyer, Voice::Agent, &reply).await?;
             }
         }
-        None => {
+        None => match buyer_chat(&buyer) {
             // A photo or file from the agent: pass it on as it is.
-            app.engine
-                .agent_says(&buyer, &from.full_name(), "[media]", now)
-                .await?;
-            bot.copy_message(chat, group, msg.id).await?;
-        }
+            Some(chat) => {
+                app.engine
+                    .agent_says(&buyer, &from.full_name(), "[media]", now)
+                    .await?;
+                bot.copy_message(chat, group, msg.id).await?;
+            }
+            // Another channel shows words only: the agent is told so.
+            None => notice("agent-web-words-only").await?,
+        },
     }
     Ok(())
 }

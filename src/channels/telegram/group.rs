@@ -55,6 +55,8 @@ pub enum Relayed {
     },
     /// Media: copied from the buyer's chat as it is.
     Copy { chat: ChatId, message: MessageId },
+    /// A picture another channel's buyer sent, kept beside the database.
+    Photo(std::path::PathBuf),
 }
 
 struct Queued {
@@ -218,6 +220,11 @@ async fn run<G: BotApi>(bot: &G, app: &Telegram, queued: Queued) -> HandlerResul
                 }
                 | Relayed::Copy { chat, message } => {
                     bot.copy_message(group, chat, message)
+                        .message_thread_id(thread)
+                        .await?;
+                }
+                Relayed::Photo(file) => {
+                    bot.send_photo(group, teloxide::types::InputFile::file(file))
                         .message_thread_id(thread)
                         .await?;
                 }

@@ -10,6 +10,7 @@ mod agents;
 mod group;
 mod reminders;
 
+use crate::channels::desk::{Desk, Outbox, Voice};
 use crate::engine::{Engine, Reply};
 use crate::error::Error;
 use crate::lang::Lang;
@@ -46,6 +47,7 @@ pub trait BotApi:
         CloseForumTopic: Send,
         ReopenForumTopic: Send,
         CopyMessage: Send,
+        SendPhoto: Send,
         GetChatAdministrators: Send,
     > + Clone
     + Send
@@ -68,6 +70,7 @@ impl<T> BotApi for T where
             CloseForumTopic: Send,
             ReopenForumTopic: Send,
             CopyMessage: Send,
+            SendPhoto: Send,
             GetChatAdministrators: Send,
         > + Clone
         + Send
@@ -85,6 +88,8 @@ pub struct Telegram {
     agents: agents::Agents,
     /// Everything for the support group, sent by its own limiter.
     group: group::Queue,
+    /// Buyers on other channels (the web chat), whom agents here serve too.
+    others: std::sync::OnceLock<Arc<dyn Outbox>>,
 }
 
 /// Reads `TELOXIDE_TOKEN` (and `TELOXIDE_API_URL`, if set) and builds the
@@ -176,7 +181,13 @@ impl Telegram {
             engine,
             agents,
             group: group::Queue::new(),
+            others: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Lets the agents here serve the buyers `outbox` holds (set once).
+    pub fn serve_others(&self, outbox: Arc<dyn Outbox>) {
+        let _ = self.others.set(outbox);
     }
 
     /// The dispatcher, for `run` and for tests that stop it themselves.
@@ -214,6 +225,19 @@ impl Telegram {
         group_bot: G,
         mode: Mode,
     ) -> Result<(), Error> {
+        self.run_until(bot, group_bot, mode, std::future::pending())
+            .await
+    }
+
+    /// [`Telegram::run`] until `stop` completes too (`paynudge serve` on
+    /// SIGTERM): updates being handled are finished, no new ones taken.
+    pub async fn run_until<R: BotApi, G: BotApi>(
+        self: Arc<Self>,
+        bot: R,
+        group_bot: G,
+        mode: Mode,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
         let me = bot.get_me().await.map_err(|e| match e {
             RequestError::Api(ApiError::InvalidToken) => Error::Setup(
                 "Telegram rejected the bot token\nhint: check TELOXIDE_TOKEN (from @BotFather)"
@@ -234,6 +258,14 @@ impl Telegram {
             move || reminders::tick_loop(app.clone(), bot.clone())
         });
         let mut dispatcher = self.dispatcher(bot.clone(), group_bot, true);
+        let token = dispatcher.shutdown_token();
+        tokio::spawn(async move {
+            stop.await;
+            // Not yet dispatching (still connecting): it stops when it starts.
+            while let Err(teloxide::dispatching::IdleShutdownError) = token.shutdown() {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
         let errors = LoggingErrorHandler::with_custom_text("telegram update listener failed");
         match mode {
             Mode::Polling => {
@@ -305,6 +337,24 @@ impl Telegram {
     /// Sends a reply to a buyer: its texts, with the options as an inline
     /// keyboard under the last one. A buyer who blocked the bot is marked
     /// and not written to again until they write.
+    /// Shows `reply` to the buyer on their channel: their Telegram chat, or
+    /// the other channel that holds them.
+    async fn reach<R: BotApi>(
+        &self,
+        bot: &R,
+        buyer: &BuyerId,
+        voice: Voice,
+        reply: &Reply,
+    ) -> HandlerResult {
+        if let Some(chat) = buyer_chat(buyer) {
+            return self.deliver(bot, chat, buyer, reply).await;
+        }
+        match self.others.get().filter(|o| o.holds(buyer)) {
+            Some(outbox) => Ok(outbox.show(buyer, voice, reply).await?),
+            None => Err(format!("{buyer}'s chat is on no running channel").into()),
+        }
+    }
+
     async fn deliver<R: BotApi>(
         &self,
         bot: &R,
@@ -329,6 +379,43 @@ impl Telegram {
             }
         }
         Ok(())
+    }
+}
+
+/// The support group as the agents' desk for other channels' buyers.
+impl Desk for Telegram {
+    fn handed_over(&self, buyer: &BuyerId, name: &str) {
+        self.group.push(group::Job::Open {
+            buyer: buyer.clone(),
+            name: name.to_string(),
+        });
+    }
+
+    fn relay_text(&self, buyer: &BuyerId, name: &str, text: &str) {
+        self.group.push(group::Job::Relay {
+            buyer: buyer.clone(),
+            name: name.to_string(),
+            what: group::Relayed::Text {
+                text: text.to_string(),
+                from: None,
+            },
+        });
+    }
+
+    fn relay_image(&self, buyer: &BuyerId, name: &str, file: &std::path::Path) {
+        self.group.push(group::Job::Relay {
+            buyer: buyer.clone(),
+            name: name.to_string(),
+            what: group::Relayed::Photo(file.to_path_buf()),
+        });
+    }
+
+    fn withdrawn(&self, buyer: &BuyerId, name: &str, text: &str) {
+        self.relay_text(buyer, name, text);
+        self.group.push(group::Job::Notice {
+            buyer: buyer.clone(),
+            key: "agent-buyer-withdrew",
+        });
     }
 }
 

@@ -2,10 +2,10 @@
 //! to the support group, driven by a once-a-minute scheduler tick.
 
 use super::{BotApi, Telegram, agents, blocked, buyer_chat, fit, keyboard};
+use crate::channels::desk::Voice;
 use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
-use std::time::Duration;
 use teloxide::prelude::*;
 use teloxide::{ApiError, RequestError};
 
@@ -23,17 +23,27 @@ impl<R: BotApi> Deliver for Delivery<R> {
                 let buyer = engine
                     .order_owner(&reminder.order)
                     .ok_or_else(|| permanent("the order names no buyer"))?;
-                let chat = buyer_chat(&buyer)
-                    .ok_or_else(|| permanent("the buyer is not a Telegram chat"))?;
-                let reply = engine
-                    .remind(
-                        &reminder.order,
-                        reminder.strategy.key(),
-                        reminder.variant,
-                        Utc::now(),
-                    )
-                    .await
-                    .map_err(|e| DeliveryError::Transient(e.to_string()))?;
+                let transient = |e: crate::error::Error| DeliveryError::Transient(e.to_string());
+                let remind = async || {
+                    engine
+                        .remind(
+                            &reminder.order,
+                            reminder.strategy.key(),
+                            reminder.variant,
+                            Utc::now(),
+                        )
+                        .await
+                        .map_err(transient)
+                };
+                let Some(chat) = buyer_chat(&buyer) else {
+                    // A buyer on another channel (the web chat).
+                    let outbox = (self.app.others.get())
+                        .filter(|o| o.holds(&buyer))
+                        .ok_or_else(|| permanent("the buyer's chat is on no running channel"))?;
+                    let reply = remind().await?;
+                    return (outbox.show(&buyer, Voice::Bot, &reply).await).map_err(transient);
+                };
+                let reply = remind().await?;
                 if reply.replies.is_empty() {
                     return Ok(());
                 }
@@ -101,27 +111,10 @@ fn classify(e: RequestError) -> DeliveryError {
     }
 }
 
-/// Runs the reminder scheduler every `reminders.tick_seconds`, the first
-/// time at start: what a crash left in flight goes out at once.
+/// Runs the reminder scheduler (see `channels::reminder_ticks`).
 pub async fn tick_loop<R: BotApi>(app: Arc<Telegram>, bot: R) {
-    if app.engine.orders().is_none() {
-        return;
-    }
-    let every = Duration::from_secs(app.engine.config().reminders.tick_seconds.into());
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        match app.send_due_reminders(&bot, Utc::now()).await {
-            Ok(sent) if !sent.is_empty() => {
-                tracing::info!(count = sent.len(), "payment reminders sent")
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "reminder tick failed; it is tried again at the next tick")
-            }
-        }
-    }
+    let engine = app.engine.clone();
+    crate::channels::reminder_ticks(&engine, |now| app.send_due_reminders(&bot, now)).await;
 }
 
 impl Telegram {

@@ -29,7 +29,10 @@ pub struct Line {
 
 pub struct WebLog {
     lines: sled::Tree,
-    db: SyncedDb,
+    /// Numbering a chat's lines reads its last number and writes after it:
+    /// one append per chat at a time (a buyer's turn, an agent's words and
+    /// a reminder can meet). Sharded std mutexes, never held over an await.
+    numbering: Box<[std::sync::Mutex<()>]>,
 }
 
 fn key(visitor: &str, seq: u64) -> Vec<u8> {
@@ -45,13 +48,19 @@ impl WebLog {
         let lines = db.db().open_tree("web_lines").map_err(|e| e.to_string())?;
         Ok(WebLog {
             lines,
-            db: db.clone(),
+            numbering: (0..64).map(|_| std::sync::Mutex::new(())).collect(),
         })
     }
 
-    /// Appends `lines` (their `seq` is set here) and waits until they are
-    /// durable. The caller holds the visitor's lock, so numbers never race.
+    /// Appends `lines` (their `seq` is set here). They are durable at the
+    /// store's next flush: the caller waits for a barrier before showing them.
     pub fn append(&self, visitor: &str, lines: &mut [Line]) -> Result<(), String> {
+        let shard = visitor.bytes().fold(0usize, |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(b))
+        }) % self.numbering.len();
+        let _numbering = self.numbering[shard]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let last = self
             .lines
             .scan_prefix(prefix(visitor))
@@ -67,8 +76,15 @@ impl WebLog {
             let bytes = serde_json::to_vec(line).map_err(|e| e.to_string())?;
             batch.insert(key(visitor, line.seq), bytes);
         }
-        self.lines.apply_batch(batch).map_err(|e| e.to_string())?;
-        self.db.flush().map_err(|e| e.to_string())
+        self.lines.apply_batch(batch).map_err(|e| e.to_string())
+    }
+
+    /// Whether the chat has a line here (a buyer the web chat holds).
+    pub fn knows(&self, visitor: &str) -> bool {
+        self.lines
+            .scan_prefix(prefix(visitor))
+            .next()
+            .is_some_and(|r| r.is_ok())
     }
 
     /// The visitor's lines after `after`, at most `limit` of the newest.

@@ -7,45 +7,57 @@
 //! it is plain HTTP, so proxies and in-app browsers (WeChat's) pass it; and
 //! a buyer sends far fewer messages than they read.
 //!
-//! Identity: a signed, HttpOnly visitor cookie (`visitor.rs`); the user id
-//! is `web:<visitor>`. Every line is in the `WebLog` before it is shown.
+//! Identity: a signed token naming the chat (`visitor.rs`): `web:<random>`
+//! for an anonymous visitor, the shop's buyer id for one the shop's backend
+//! signed. Every line is in the `WebLog`, durable, before it is shown.
 //!
-//! Routes: `GET /chat` (the page), `GET /chat.js`, `GET /chat/events`
-//! (SSE), `POST /chat/send` (JSON, with the `X-Paynudge` header: a
-//! cross-site form cannot send it, and a cross-site script would need a
-//! CORS answer it never gets), `GET /healthz`, `GET /readyz`.
+//! Layout:
+//! - `page.rs`: `GET /chat` (the page, also inside the widget's iframe),
+//!   `GET /chat.js`, `GET /widget.js` (the one-line embed);
+//! - `events.rs`: `GET /chat/events`, the stream of lines;
+//! - `turns.rs`: `POST /chat/send` (words, a tap, an order link) and
+//!   `POST /chat/upload` (a screenshot for the agents);
+//! - `limits.rs`: per-visitor and per-address message rates;
+//! - `log.rs`, `visitor.rs`: the lines and the tokens.
+//!
+//! Every POST needs the `X-Paynudge` header: a cross-site form cannot send
+//! it, and a cross-site script would need a CORS answer it never gets.
 
+mod events;
+mod limits;
 mod log;
+mod page;
+mod reminders;
+mod turns;
 mod visitor;
 
 pub use log::{Line, WebLog};
-pub use visitor::{COOKIE, Visitors};
+pub use visitor::{COOKIE, PREFIX, Visitors};
 
 use crate::Engine;
+use crate::channels::desk::{Desk, Outbox, Shown, Voice};
 use crate::engine::Reply;
-use crate::html::escape;
-use crate::lang::Lang;
+use crate::error::Error;
 use crate::session::UserId;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use axum::Router;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use chrono::Utc;
-use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
-use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::broadcast;
 
 /// A message longer than this is refused with a clear error.
 pub const MAX_TEXT_CHARS: usize = 2000;
-/// Messages a visitor may send per minute before being asked to slow down.
-const PER_MINUTE: u32 = 20;
+/// A screenshot larger than this is refused.
+pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 /// Lines a page gets when it opens: the newest ones.
 const HISTORY: usize = 200;
 
@@ -53,21 +65,27 @@ pub struct Web {
     engine: Arc<Engine>,
     log: WebLog,
     visitors: Visitors,
-    /// Open pages per visitor, told of new lines. A std mutex held only to
+    /// Open pages per chat, told of new lines. A std mutex held only to
     /// find or add a sender.
     live: Mutex<HashMap<String, broadcast::Sender<Line>>>,
     /// How many senders the last sweep of `live` left.
     swept: AtomicUsize,
-    /// One turn at a time per visitor (two tabs), so lines keep their order.
+    /// One turn at a time per chat (two tabs), so a buyer's line and the
+    /// bot's answer stay together.
     turns: Vec<tokio::sync::Mutex<()>>,
-    /// Per visitor: (the minute's start, messages in it).
-    rates: Mutex<HashMap<String, (Instant, u32)>>,
-    /// Whether the visitor cookie is marked `Secure` (the site is HTTPS).
-    secure_cookie: bool,
+    limits: limits::Limits,
+    /// Where buyers' screenshots are kept: beside the database, served to no one.
+    files: PathBuf,
+    /// The agents' desk, when one runs (the Telegram support group).
+    desk: OnceLock<Arc<dyn Desk>>,
 }
 
 impl Web {
-    pub fn new(engine: Arc<Engine>, log: WebLog, visitors: Visitors, secure_cookie: bool) -> Web {
+    /// `files`: the directory for buyers' screenshots (created when the
+    /// first one arrives).
+    pub fn new(engine: Arc<Engine>, log: WebLog, visitors: Visitors, files: PathBuf) -> Web {
+        let settings = &engine.config().web;
+        let limits = limits::Limits::new(settings.rate_per_visitor, settings.rate_per_ip);
         Web {
             engine,
             log,
@@ -75,9 +93,15 @@ impl Web {
             live: Mutex::new(HashMap::new()),
             swept: AtomicUsize::new(0),
             turns: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
-            rates: Mutex::new(HashMap::new()),
-            secure_cookie,
+            limits,
+            files,
+            desk: OnceLock::new(),
         }
+    }
+
+    /// Sends web buyers who ask for a person to `desk`. Set once.
+    pub fn set_desk(&self, desk: Arc<dyn Desk>) {
+        let _ = self.desk.set(desk);
     }
 
     /// Ends every open event stream (at shutdown): the pages reconnect.
@@ -85,14 +109,14 @@ impl Web {
         self.live.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    fn turn_lock(&self, visitor: &str) -> &tokio::sync::Mutex<()> {
-        let hash = visitor.bytes().fold(0usize, |h, b| {
+    fn turn_lock(&self, chat: &str) -> &tokio::sync::Mutex<()> {
+        let hash = chat.bytes().fold(0usize, |h, b| {
             h.wrapping_mul(31).wrapping_add(usize::from(b))
         });
         &self.turns[hash % self.turns.len()]
     }
 
-    fn sender(&self, visitor: &str) -> broadcast::Sender<Line> {
+    fn sender(&self, chat: &str) -> broadcast::Sender<Line> {
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         // Senders nobody listens to any more are dropped when the map has
         // doubled since the last sweep: a sweep per message would cost a
@@ -102,34 +126,64 @@ impl Web {
             live.retain(|_, tx| tx.receiver_count() > 0);
             self.swept.store(live.len(), Ordering::Relaxed);
         }
-        live.entry(visitor.to_string())
+        live.entry(chat.to_string())
             .or_insert_with(|| broadcast::channel(64).0)
             .clone()
     }
 
-    /// Whether the visitor may send now; counts the message if so.
-    fn allow(&self, visitor: &str) -> bool {
-        let mut rates = self.rates.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        if rates.len() > 100_000 {
-            rates.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+    /// Writes `lines` to the chat's log, waits until they are durable (with
+    /// the store's next group flush), then shows them on the chat's open pages.
+    async fn publish(&self, chat: &str, lines: &mut [Line]) -> Result<(), Error> {
+        self.log.append(chat, lines).map_err(Error::Setup)?;
+        let store = self.engine.store();
+        crate::store::wait_durable(store, store.barrier()).await?;
+        let tx = self.sender(chat);
+        for line in lines.iter() {
+            let _ = tx.send(line.clone());
         }
-        let (start, count) = rates.entry(visitor.to_string()).or_insert((now, 0));
-        if now.duration_since(*start) >= Duration::from_secs(60) {
-            *start = now;
-            *count = 0;
+        Ok(())
+    }
+
+    /// The name agents see for a web buyer.
+    fn display_name(chat: &str) -> String {
+        match chat.strip_prefix(PREFIX) {
+            Some(random) => format!("web {}", random.get(..6).unwrap_or(random)),
+            None => chat.to_string(),
         }
-        *count += 1;
-        *count <= PER_MINUTE
+    }
+}
+
+impl Outbox for Web {
+    fn holds(&self, buyer: &UserId) -> bool {
+        buyer.as_str().starts_with(PREFIX) || self.log.knows(buyer.as_str())
+    }
+
+    fn show<'a>(&'a self, buyer: &'a UserId, voice: Voice, reply: &'a Reply) -> Shown<'a> {
+        Box::pin(async move {
+            let from = match voice {
+                Voice::Bot => "bot",
+                Voice::Agent => "agent",
+            };
+            let mut lines = turns::reply_lines(from, reply, chrono::Utc::now().timestamp());
+            if lines.is_empty() {
+                return Ok(());
+            }
+            self.publish(buyer.as_str(), &mut lines).await
+        })
     }
 }
 
 pub fn router(web: Arc<Web>) -> Router {
     Router::new()
-        .route("/chat", get(page))
-        .route("/chat.js", get(script))
-        .route("/chat/events", get(events))
-        .route("/chat/send", post(send))
+        .route("/chat", get(page::page))
+        .route("/chat.js", get(page::script))
+        .route("/widget.js", get(page::widget))
+        .route("/chat/events", get(events::events))
+        .route("/chat/send", post(turns::send))
+        .route(
+            "/chat/upload",
+            post(turns::upload).layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES)),
+        )
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
         .layer(DefaultBodyLimit::max(16 * 1024))
@@ -144,261 +198,56 @@ async fn ready(State(web): State<Arc<Web>>) -> (StatusCode, &'static str) {
     }
 }
 
-/// The visitor named by a valid cookie.
-fn visitor_of(web: &Web, headers: &HeaderMap) -> Option<String> {
-    headers
+/// The chat a request speaks for: the token the page sends (the
+/// `X-Paynudge` header, or `v` for the event stream), else the cookie.
+fn chat_of(web: &Web, headers: &HeaderMap, token: Option<&str>) -> Option<String> {
+    let header = headers.get("x-paynudge").and_then(|v| v.to_str().ok());
+    let cookie = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| web.visitors.verify(value))
+        .map(|(_, value)| value);
+    [token, header, cookie]
+        .into_iter()
+        .flatten()
+        .find_map(|t| web.visitors.verify(t))
 }
 
-/// The page's language: the browser's first choice of ours, else the shop's.
-fn language(web: &Web, headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        // `zh-CN,zh;q=0.9,en;q=0.8`: the first tag whose language is ours.
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|tag| tag.trim().get(..2)?.parse::<Lang>().ok())
-        })
-        .unwrap_or(web.engine.config().shop.default_lang)
-}
-
-/// The page's texts, from `locales/`, for the script.
-fn page_texts(web: &Web, lang: Lang) -> serde_json::Value {
-    let t = |key: &str| web.engine.text(lang, key);
-    json!({
-        "placeholder": t("web-placeholder"),
-        "send": t("web-send"),
-        "reconnecting": t("web-reconnecting"),
-        "typing": t("web-typing"),
-        "failed": t("web-failed"),
-    })
-}
-
-async fn page(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
-    let lang = language(&web, &headers);
-    let (visitor, new) = match visitor_of(&web, &headers) {
-        Some(v) => (v, false),
-        None => (web.visitors.issue(), true),
-    };
-    let shop = &web.engine.config().shop;
-    let title = if lang == Lang::Zh && !shop.name_zh.is_empty() {
-        &shop.name_zh
-    } else {
-        &shop.name
-    };
-    let html = format!(
-        include_str!("chat.html"),
-        lang = lang.code(),
-        title = escape(title),
-        texts = escape(&page_texts(&web, lang).to_string()),
-    );
-    let mut response = Html(html).into_response();
-    if new {
-        let cookie = format!(
-            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{}",
-            web.visitors.cookie_value(&visitor),
-            if web.secure_cookie { "; Secure" } else { "" }
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
+/// The buyer's address: the connection's peer, or the last
+/// `X-Forwarded-For` entry (the one our proxy added) when configured.
+fn address_of(
+    web: &Web,
+    headers: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+) -> Option<IpAddr> {
+    if web.engine.config().web.trust_forwarded_for {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .next_back();
+        if forwarded.is_some() {
+            return forwarded;
         }
     }
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
-        ),
-    );
-    response
-}
-
-async fn script() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("chat.js"),
-    )
+    peer.map(|ConnectInfo(addr)| addr.ip())
 }
 
 fn error(status: StatusCode, text: String) -> Response {
     (status, Json(json!({ "error": text }))).into_response()
 }
 
-/// The stream of lines: those after the page's last (`Last-Event-ID`, or
-/// the newest `HISTORY` for a new page), then each new one as it is written.
-async fn events(
-    State(web): State<Arc<Web>>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let Some(visitor) = visitor_of(&web, &headers) else {
-        return error(StatusCode::UNAUTHORIZED, "open /chat first".into());
-    };
-    // The browser's own reconnect sends `Last-Event-ID`; the page's restart
-    // after the server was away sends `?after=`.
-    let after: u64 = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .into_iter()
-        .chain(query.get("after").and_then(|v| v.parse().ok()))
-        .max()
-        .unwrap_or(0);
-    // Listening before reading the log: a line written in between comes
-    // twice (dropped by number below), never not at all.
-    let live = web.sender(&visitor).subscribe();
-    let backlog = match web.log.after(&visitor, after, HISTORY) {
-        Ok(lines) => lines,
-        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e),
-    };
-    let start = (backlog.into_iter(), live, after);
-    let stream = futures_util::stream::unfold(start, |(mut backlog, mut live, last)| async move {
-        let line = match backlog.next() {
-            Some(line) => line,
-            None => loop {
-                match live.recv().await {
-                    Ok(line) if line.seq > last => break line,
-                    Ok(_) => {}
-                    // A reader too slow for the channel: the page
-                    // reconnects with its last number and resyncs.
-                    Err(_) => return None,
-                }
-            },
-        };
-        let event = Event::default()
-            .id(line.seq.to_string())
-            .json_data(&line)
-            .unwrap_or_default();
-        let last = line.seq;
-        Some((Ok::<_, Infallible>(event), (backlog, live, last)))
-    });
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
-}
-
-#[derive(Deserialize)]
-struct Send {
-    #[serde(default)]
-    text: Option<String>,
-    /// A button: the question it answers and its value.
-    #[serde(default)]
-    tap: Option<(u64, String)>,
-}
-
-async fn send(State(web): State<Arc<Web>>, headers: HeaderMap, Json(body): Json<Send>) -> Response {
-    let Some(visitor) = visitor_of(&web, &headers) else {
-        return error(StatusCode::UNAUTHORIZED, "open /chat first".into());
-    };
-    let lang = language(&web, &headers);
-    if headers.get("x-paynudge").is_none() {
-        return error(StatusCode::FORBIDDEN, "not from the chat page".into());
-    }
-    if !web.allow(&visitor) {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            web.engine.text(lang, "web-slow-down"),
-        );
-    }
-    let Ok(user) = UserId::parse(&format!("web:{visitor}")) else {
-        return error(StatusCode::BAD_REQUEST, "bad visitor".into());
-    };
-    let now = Utc::now();
-    let _turn = web.turn_lock(&visitor).lock().await;
-    let (said, reply) = match (body.text, body.tap) {
-        (Some(text), _) => {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return error(StatusCode::BAD_REQUEST, web.engine.text(lang, "web-empty"));
-            }
-            if text.chars().count() > MAX_TEXT_CHARS {
-                return error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    web.engine.text(lang, "web-too-long"),
-                );
-            }
-            let reply = web
-                .engine
-                .handle_hinted(&user, &text, Some(lang), now)
-                .await;
-            (text, reply)
-        }
-        (None, Some((question, value))) => {
-            let label = web
-                .log
-                .after(&visitor, 0, HISTORY)
-                .ok()
-                .and_then(|lines| {
-                    lines
-                        .into_iter()
-                        .rev()
-                        .find(|l| l.question == Some(question))
-                })
-                .and_then(|l| l.options.into_iter().find(|(v, _)| *v == value))
-                .map_or_else(|| value.clone(), |(_, label)| label);
-            let reply = web.engine.handle_tap(&user, question, &value, now).await;
-            (label, reply)
-        }
-        (None, None) => return error(StatusCode::BAD_REQUEST, "send text or a tap".into()),
-    };
-    let reply = match reply {
-        Ok(reply) => reply,
-        Err(e) => {
-            tracing::error!(error = %e, "a web turn failed");
-            return error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                web.engine.text(lang, "web-failed"),
-            );
-        }
-    };
-    let mut lines = lines_of(&said, &reply, now.timestamp());
-    if let Err(e) = web.log.append(&visitor, &mut lines) {
-        tracing::error!(error = %e, "the web log could not be written");
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            web.engine.text(lang, "web-failed"),
-        );
-    }
-    let tx = web.sender(&visitor);
-    for line in &lines {
-        let _ = tx.send(line.clone());
-    }
-    Json(json!({ "seq": lines.last().map_or(0, |l| l.seq) })).into_response()
-}
-
-/// The buyer's line and the bot's, the buttons under the last.
-fn lines_of(said: &str, reply: &Reply, at: i64) -> Vec<Line> {
-    let mut lines = vec![Line {
-        seq: 0,
-        from: "buyer".into(),
-        text: said.to_string(),
-        options: Vec::new(),
-        question: None,
-        at,
-    }];
-    lines.extend(reply.replies.iter().map(|text| Line {
-        seq: 0,
-        from: "bot".into(),
-        text: text.clone(),
-        options: Vec::new(),
-        question: None,
-        at,
-    }));
-    if let Some(last) = lines.last_mut().filter(|l| l.from == "bot") {
-        last.options = reply
-            .options
-            .iter()
-            .map(|o| (o.value.clone(), o.label.clone()))
-            .collect();
-        last.question = reply.question.filter(|_| !last.options.is_empty());
-    }
-    lines
+/// Where buyers' screenshots go for the database at `db`: a directory
+/// beside it (`sessions` → `sessions-attachments`), never inside sled's own.
+pub fn files_beside(db: &std::path::Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "paynudge".into());
+    db.with_file_name(format!("{name}-attachments"))
 }

@@ -1,9 +1,13 @@
-//! Who a web buyer is: an anonymous visitor id in a signed, HttpOnly cookie.
+//! Who a web buyer is: a chat id (`web:<random>` for an anonymous visitor,
+//! the shop's buyer id for one the shop named) in a signed token.
 //!
-//! The id is random; the cookie carries it with an HMAC-SHA256 of it under
-//! the server's secret, so a cookie made up or altered by anyone else names
-//! no one (the page gets a new visitor). The secret comes from the
-//! environment, never the config file.
+//! The token is `<base64url(id)>.<base64url(HMAC-SHA256(secret, id))>`. It
+//! travels as an HttpOnly cookie (the `/chat` page) and, for a widget on
+//! another site, where the browser withholds that cookie, in the page's
+//! localStorage, sent back in the `X-Paynudge` header (`?v=` for the event
+//! stream, which cannot send headers). A token made up or altered by anyone
+//! else names no one. The secret comes from the environment, never the
+//! config file.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,6 +17,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const COOKIE: &str = "pn_visitor";
+/// Anonymous visitors' chat ids start with this.
+pub const PREFIX: &str = "web:";
 
 pub struct Visitors {
     secret: Vec<u8>,
@@ -36,9 +42,10 @@ impl Visitors {
         mac
     }
 
-    /// A new visitor id: 128 bits from the standard library's randomly
-    /// keyed hasher (seeded from the OS) and a counter. It need not be
-    /// secret, only unique: the signature is what cannot be made up.
+    /// A new anonymous chat id: `web:` and 128 bits from the standard
+    /// library's randomly keyed hasher (seeded from the OS) and a counter.
+    /// It need not be secret, only unique: the signature is what cannot be
+    /// made up.
     pub fn issue(&self) -> String {
         let n = self.issued.fetch_add(1, Ordering::Relaxed);
         let mut words = [0u64; 2];
@@ -48,22 +55,22 @@ impl Visitors {
             h.write_usize(i);
             *word = h.finish();
         }
-        format!("{:016x}{:016x}", words[0], words[1])
+        format!("{PREFIX}{:016x}{:016x}", words[0], words[1])
     }
 
-    /// The cookie's value for `id`.
-    pub fn cookie_value(&self, id: &str) -> String {
+    /// The token for chat `id`.
+    pub fn token(&self, id: &str) -> String {
         let tag = URL_SAFE_NO_PAD.encode(self.mac(id).finalize().into_bytes());
-        format!("{id}.{tag}")
+        format!("{}.{tag}", URL_SAFE_NO_PAD.encode(id))
     }
 
-    /// The visitor id in a cookie value, if the signature is ours.
-    pub fn verify(&self, value: &str) -> Option<String> {
-        let (id, mac) = value.rsplit_once('.')?;
-        let valid = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    /// The chat id in a token, if the signature is ours.
+    pub fn verify(&self, token: &str) -> Option<String> {
+        let (id, mac) = token.split_once('.')?;
+        let id = String::from_utf8(URL_SAFE_NO_PAD.decode(id).ok()?).ok()?;
         let tag = URL_SAFE_NO_PAD.decode(mac).ok()?;
         // `verify_slice` compares in constant time.
-        (valid && self.mac(id).verify_slice(&tag).is_ok()).then(|| id.to_string())
+        self.mac(&id).verify_slice(&tag).is_ok().then_some(id)
     }
 }
 
@@ -72,17 +79,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_our_signature_names_a_visitor() {
+    fn only_our_signature_names_a_chat() {
         let visitors = Visitors::new(b"a secret of sixteen+ bytes").unwrap();
         let id = visitors.issue();
+        assert!(id.starts_with(PREFIX));
         assert_ne!(id, visitors.issue());
-        let cookie = visitors.cookie_value(&id);
-        assert_eq!(visitors.verify(&cookie), Some(id.clone()));
+        let token = visitors.token(&id);
+        assert_eq!(visitors.verify(&token), Some(id.clone()));
+        let named = visitors.token("shop buyer; 42.x");
+        assert_eq!(visitors.verify(&named).as_deref(), Some("shop buyer; 42.x"));
         let other = Visitors::new(b"another secret, also long").unwrap();
-        assert_eq!(other.verify(&cookie), None);
-        let forged = format!("{}.{}", "f".repeat(32), cookie.rsplit_once('.').unwrap().1);
+        assert_eq!(other.verify(&token), None);
+        let tag = token.split_once('.').unwrap().1;
+        let forged = format!("{}.{tag}", URL_SAFE_NO_PAD.encode("web:ffff"));
         assert_eq!(visitors.verify(&forged), None);
         assert_eq!(visitors.verify("garbage"), None);
+        assert_eq!(visitors.verify("."), None);
         assert!(Visitors::new(b"short").is_none());
     }
 }

@@ -1,0 +1,68 @@
+//! Payment reminders to web buyers when no Telegram bot runs (with one,
+//! Telegram's scheduler reaches web buyers through the `Outbox`). A
+//! reminder is a line in the buyer's chat: on the open page at once, and
+//! there when they next open it.
+
+use super::Web;
+use crate::channels::desk::{Outbox, Voice};
+use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+struct Delivery(Arc<Web>);
+
+impl Deliver for Delivery {
+    async fn deliver(&self, reminder: &Reminder) -> Result<(), DeliveryError> {
+        let engine = &self.0.engine;
+        let permanent = |why: &str| DeliveryError::Permanent(why.to_string());
+        let transient = |e: crate::error::Error| DeliveryError::Transient(e.to_string());
+        match reminder.channel {
+            Channel::Message => {
+                let buyer = engine
+                    .order_owner(&reminder.order)
+                    .ok_or_else(|| permanent("the order names no buyer"))?;
+                if !self.0.holds(&buyer) {
+                    return Err(permanent("the buyer's chat is on no running channel"));
+                }
+                let reply = engine
+                    .remind(
+                        &reminder.order,
+                        reminder.strategy.key(),
+                        reminder.variant,
+                        Utc::now(),
+                    )
+                    .await
+                    .map_err(transient)?;
+                self.0
+                    .show(&buyer, Voice::Bot, &reply)
+                    .await
+                    .map_err(transient)
+            }
+            Channel::Call => {
+                tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Web {
+    /// One scheduler tick at `now`. Returns what was sent.
+    pub async fn send_due_reminders(
+        self: &Arc<Self>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Reminder>, RemindersError> {
+        let Some(orders) = self.engine.orders() else {
+            return Ok(Vec::new());
+        };
+        let engine = &self.engine;
+        let state = |order: &crate::orders::Order| engine.buyer_state(order);
+        orders.tick(now, &state, &Delivery(self.clone())).await
+    }
+
+    /// Runs the scheduler for web buyers for the life of the process.
+    pub async fn run_reminders(self: Arc<Self>) {
+        let engine = self.engine.clone();
+        crate::channels::reminder_ticks(&engine, |now| self.send_due_reminders(now)).await;
+    }
+}
