@@ -102,25 +102,51 @@ pub async fn web_chat(dir: &Path) -> Running {
 
 /// [`web_chat`] on a given address (a restart on the same port).
 pub async fn web_chat_on(dir: &Path, addr: std::net::SocketAddr) -> Running {
-    use paynudge::channels::web::{Visitors, Web, WebLog, router};
+    let (engine, db) = web_engine(dir, Config::default());
+    web_chat_for(Arc::new(engine), &db, dir, addr).await.0
+}
+
+/// Signs the web tests' order links and shop-named buyers.
+pub const LINK_SECRET: &[u8] = b"a link secret for the web tests, long enough";
+/// Signs the web tests' visitor tokens.
+pub const WEB_SECRET: &[u8] = b"a web secret for the tests, long enough";
+
+/// An engine over sled in `dir` with the shop's orders and signed links
+/// on, and the database the web chat's lines go to.
+pub fn web_engine(dir: &Path, config: Config) -> (Engine, paynudge::store::SyncedDb) {
     let store = SledStore::open(dir).unwrap();
-    let log = WebLog::open(store.db()).unwrap();
-    let engine = Arc::new(engine_with(Arc::new(store), Config::default()));
-    let secret = b"a web secret for the tests, long enough";
-    let files = paynudge::channels::web::files_beside(dir);
-    let web = Arc::new(Web::new(engine, log, Visitors::new(secret).unwrap(), files));
+    let db = store.db().clone();
+    let orders = paynudge::reminders::Reminders::open(&db, &config.reminders).unwrap();
+    let engine = engine_with(Arc::new(store), config)
+        .with_orders(Arc::new(orders))
+        .with_links(paynudge::links::LinkSigner::new(LINK_SECRET).unwrap());
+    (engine, db)
+}
+
+/// The web chat for `engine`, its screenshots beside `dir`, served on
+/// `addr`; also the chat itself, for tests that reach in (a desk, reminders).
+pub async fn web_chat_for(
+    engine: Arc<Engine>,
+    db: &paynudge::store::SyncedDb,
+    dir: &Path,
+    addr: std::net::SocketAddr,
+) -> (Running, Arc<paynudge::channels::web::Web>) {
+    use paynudge::channels::web::{Visitors, Web, WebLog, files_beside, router};
+    let log = WebLog::open(db).unwrap();
+    let visitors = Visitors::new(WEB_SECRET).unwrap();
+    let web = Arc::new(Web::new(engine, log, visitors, files_beside(dir)));
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let chat = web.clone();
     let server = tokio::spawn(paynudge::channels::http::serve(
         listener,
-        router(web),
+        router(web.clone()),
         Default::default(),
         async move {
             let _ = stopped.await;
             chat.close_streams();
         },
     ));
-    (addr, stop, server)
+    ((addr, stop, server), web)
 }

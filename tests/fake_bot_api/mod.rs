@@ -126,6 +126,21 @@ impl FakeBotApi {
         self.push("message", msg);
     }
 
+    /// A photo an agent posts in a topic.
+    pub fn group_photo(&self, thread: i64, from: u64) {
+        let id = self.message_id();
+        self.push(
+            "message",
+            json!({
+                "message_id": id, "date": 1_700_000_000,
+                "chat": {"id": GROUP, "type": "supergroup", "title": "Support", "is_forum": true},
+                "from": {"id": from, "is_bot": false, "first_name": format!("Agent{from}")},
+                "message_thread_id": thread, "is_topic_message": true,
+                "photo": [{"file_id": "AgAD2", "file_unique_id": "u2", "width": 90, "height": 90}],
+            }),
+        );
+    }
+
     /// A tap on a button of the bot's message `message_id` in `chat`.
     pub fn tap(&self, chat: i64, message_id: i64, data: &str) {
         let id = format!("cq{}", self.message_id());
@@ -274,7 +289,8 @@ async fn handle(
     Path((_token, method)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Json<Value> {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    // A file upload (sendPhoto) comes as multipart: its text fields are kept.
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_fields(&body));
     if method == "GetUpdates" {
         return Json(json!({"ok": true, "result": updates(&fake, &body).await}));
     }
@@ -312,6 +328,11 @@ async fn handle(
             id,
         ),
         "CopyMessage" => json!({"message_id": id}),
+        "SendPhoto" => {
+            let mut m = message(&body["chat_id"], None, body.get("message_thread_id"), id);
+            m["photo"] = json!([{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]);
+            m
+        }
         "CreateForumTopic" => {
             inner.next_thread += 1;
             json!({"message_thread_id": inner.next_thread, "name": body["name"], "icon_color": 7_322_096})
@@ -346,4 +367,33 @@ async fn updates(fake: &FakeBotApi, body: &Value) -> Value {
         }
         let _ = tokio::time::timeout(left, fake.changed.notified()).await;
     }
+}
+
+/// The text fields of a multipart body, as JSON (numbers where they parse),
+/// and `"file": true` when it carries a file.
+fn multipart_fields(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split("Content-Disposition: form-data; ").skip(1) {
+        let Some(name) = part
+            .strip_prefix("name=\"")
+            .and_then(|p| p.split('"').next())
+        else {
+            continue;
+        };
+        if part.lines().next().is_some_and(|l| l.contains("filename=")) {
+            fields.insert("file".into(), json!(true));
+            continue;
+        }
+        let value = part
+            .split_once("\r\n\r\n")
+            .map(|(_, v)| v.split("\r\n--").next().unwrap_or(""))
+            .unwrap_or("");
+        let value = value
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(value));
+        fields.insert(name.to_string(), value);
+    }
+    Value::Object(fields)
 }
