@@ -432,7 +432,7 @@ async fn a_screenshot_is_kept_beside_the_database_and_nothing_else_is_taken() {
         assert_eq!(mode & 0o077, 0, "readable by the bot's user only: {mode:o}");
     }
     let said = texts(&events_as(addr, &token, 2).await);
-    assert!(said.contains("buyer: 📎 Screenshot sent"), "{said}");
+    assert!(said.contains("buyer: (Screenshot sent)"), "{said}");
     assert!(said.contains("describe in words"), "{said}");
 
     // Not a picture, whatever it claims; too large: refused with a reason.

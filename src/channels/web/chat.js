@@ -160,9 +160,11 @@
     post("/chat/upload", picture, picture.type);
   });
 
-  // Escape inside the widget's iframe closes the widget (the shop's page
-  // hears nothing else from us).
+  // Inside the widget, opened by a tap or a key: the cursor waits in the
+  // box. Escape closes the widget (the shop's page hears nothing else
+  // from us).
   if (root.classList.contains("embed")) {
+    input.focus();
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") window.parent.postMessage("paynudge:close", "*");
     });

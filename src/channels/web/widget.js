@@ -1,9 +1,10 @@
 // The one-line embed: <script src="https://bot.shop.example/widget.js" async
 // data-lang="zh" data-order="..." data-buyer="..." data-buyer-hash="...">.
-// It draws a launcher button in a closed shadow root (the shop's CSS cannot
-// reach in, ours cannot leak out) and, on the first tap, the chat itself in
-// an iframe from the bot's own origin: the page's scripts cannot read the
-// conversation, and the chat keeps its own strict CSP.
+// It draws a launcher button in a shadow root (the shop's CSS cannot reach
+// in, ours cannot leak out) and, on the first tap, the chat itself in an
+// iframe from the bot's own origin: the page's scripts cannot read the
+// conversation (the iframe is the boundary, so the root can stay open for
+// tools and tests), and the chat keeps its own strict CSP.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -20,9 +21,16 @@
     if (value) query.push(pair[1] + "=" + encodeURIComponent(value));
   });
 
-  var host = document.createElement("div");
+  // An element of our own name, so the shop's rules for `div` or `button`
+  // never match it; the few properties that could hide or move the widget
+  // are pinned inline, which outranks any stylesheet.
+  var host = document.createElement("paynudge-widget");
   host.setAttribute("data-paynudge", "");
-  var root = host.attachShadow({ mode: "closed" });
+  [["display", "block"], ["visibility", "visible"], ["opacity", "1"], ["transform", "none"],
+   ["filter", "none"], ["contain", "none"]].forEach(function (pin) {
+    host.style.setProperty(pin[0], pin[1], "important");
+  });
+  var root = host.attachShadow({ mode: "open" });
   root.innerHTML =
     "<style>" +
     ":host { all: initial; }" +
