@@ -325,6 +325,64 @@ fn link_prints_a_deep_link_that_the_bot_accepts() {
         Ok("ORDER-7".to_string())
     );
 
+    // `--web`: a link to the web chat, which binds the same way.
+    let out = paynudge_env(
+        &[
+            "link",
+            "ORDER-7",
+            "--web",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[("PAYNUDGE_LINK_SECRET", secret)],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("web.public_url is not set"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::write(
+        &config,
+        "[web]\npublic_url = \"https://bot.shop.example/\"\n",
+    )
+    .unwrap();
+    let out = paynudge_env(
+        &[
+            "link",
+            "ORDER-7",
+            "--web",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[("PAYNUDGE_LINK_SECRET", secret)],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout).trim().to_string();
+    let payload = link
+        .strip_prefix("https://bot.shop.example/chat?order=")
+        .expect(&link);
+    assert_eq!(
+        signer.verify(payload, chrono::Utc::now().timestamp()),
+        Ok("ORDER-7".to_string())
+    );
+    std::fs::write(&config, "[web]\npublic_url = \"bot.shop.example\"\n").unwrap();
+    let out = paynudge_env(
+        &[
+            "link",
+            "ORDER-7",
+            "--web",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[("PAYNUDGE_LINK_SECRET", secret)],
+    );
+    assert!(
+        text(&out.stderr).contains("is not an http(s) URL"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let out = paynudge_env(&["link", "ORDER-7"], &[]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("PAYNUDGE_LINK_SECRET is not set"));
