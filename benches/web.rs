@@ -19,7 +19,9 @@
 //!    line). Target: 10,000 idle connections in ≤ 200 MB.
 //!
 //! Env: `CONNECTIONS=100,1000,10000` (the values of N), `SECONDS=10`,
-//! `ACTIVE=1000`. Buyers open 100 at a time (the server's listen backlog is
+//! `ACTIVE=1000`, `RATE=0` (messages a second offered in all, on a
+//! schedule; 0: each buyer sends again as soon as it has its answer, which
+//! measures capacity, while latency at a given load needs a `RATE`). Buyers open 100 at a time (the server's listen backlog is
 //! 128); a step the server does not answer within 10 s ends the opening,
 //! and the notes under the tables say how many were opened and why.
 //!
@@ -635,7 +637,7 @@ async fn connect_talkers(
     (talkers, idle, failure)
 }
 
-/// Latencies and failures of a closed loop.
+/// Latencies and failures of a run.
 #[derive(Default)]
 struct Stats {
     replies: Vec<Duration>,
@@ -657,17 +659,37 @@ impl Stats {
     }
 }
 
-/// Each buyer talks until `until`, one message at a time.
-async fn closed_loop(buyers: Vec<Buyer>, until: Instant) -> (Vec<Buyer>, Stats) {
+/// Each buyer talks until `until`, one message at a time: as fast as the
+/// server answers (`rate` 0, a closed loop), or on a schedule that offers
+/// `rate` messages a second in all (an open loop, the buyers' sends spread
+/// evenly). On a schedule, a send that starts late counts its lateness in
+/// its latency, so a slow server cannot hide behind fewer sends.
+async fn talk(buyers: Vec<Buyer>, until: Instant, rate: f64) -> (Vec<Buyer>, Stats) {
     let mut set = JoinSet::new();
-    for mut buyer in buyers {
+    let active = buyers.len();
+    let began = Instant::now();
+    for (i, mut buyer) in buyers.into_iter().enumerate() {
         set.spawn(async move {
             let mut stats = Stats::default();
+            let interval = (rate > 0.0).then(|| Duration::from_secs_f64(active as f64 / rate));
+            let mut due = began
+                + interval.map_or(Duration::ZERO, |every| {
+                    every.mul_f64(i as f64 / active as f64)
+                });
             while Instant::now() < until {
+                let late = match interval {
+                    Some(every) => {
+                        tokio::time::sleep_until(due.into()).await;
+                        let late = due.elapsed();
+                        due += every;
+                        late
+                    }
+                    None => Duration::ZERO,
+                };
                 match buyer.say().await {
                     Ok(turn) => {
-                        stats.replies.push(turn.reply);
-                        stats.posts.push(turn.post);
+                        stats.replies.push(turn.reply + late);
+                        stats.posts.push(turn.post + late);
                     }
                     Err(e) => {
                         *stats.errors.entry(e).or_default() += 1;
@@ -703,7 +725,7 @@ struct Row {
     complaints: Vec<String>,
 }
 
-async fn scenario(connections: usize, seconds: u64, max_active: usize) -> Row {
+async fn scenario(connections: usize, seconds: u64, max_active: usize, rate: f64) -> Row {
     let mut server = Server::start();
     server.wait_healthy().await;
     let addr = server.addr;
@@ -728,7 +750,7 @@ async fn scenario(connections: usize, seconds: u64, max_active: usize) -> Row {
 
     let cpu = Cpu::now(&server.pid());
     let began = Instant::now();
-    let (talkers, stats) = closed_loop(talkers, began + Duration::from_secs(seconds)).await;
+    let (talkers, stats) = talk(talkers, began + Duration::from_secs(seconds), rate).await;
     let wall = began.elapsed();
     let cpu = Cpu::now(&server.pid()).since(cpu);
     eprintln!(
@@ -847,6 +869,7 @@ fn main() {
     let descriptors = raise_descriptor_limit();
     let seconds = env_or("SECONDS", 10);
     let max_active = env_or("ACTIVE", 1000);
+    let rate: f64 = env_or("RATE", 0.0);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -855,13 +878,18 @@ fn main() {
         .into_iter()
         .map(|n| {
             eprintln!("web: {n} connections…");
-            runtime.block_on(scenario(n, seconds, max_active))
+            runtime.block_on(scenario(n, seconds, max_active, rate))
         })
         .collect();
 
+    let pace = if rate > 0.0 {
+        format!("offering {rate} messages/s in all (an open loop)")
+    } else {
+        "in a closed loop".to_string()
+    };
     println!(
         "\nweb chat, `paynudge serve` on 127.0.0.1: N buyers with an open event stream, \
-         up to {max_active} of them in a closed loop for {seconds} s; latencies in ms; \
+         up to {max_active} of them {pace} for {seconds} s; latencies in ms; \
          CPU in % of one core (server and bench share {} cores, `other` is the rest of the machine; descriptor limit {descriptors}, inherited by the server)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );

@@ -419,7 +419,7 @@ async fn a_screenshot_is_kept_beside_the_database_and_nothing_else_is_taken() {
     let png = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 100]].concat();
     let response = upload(png.clone(), "image/png").await;
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let files: Vec<_> = std::fs::read_dir(paynudge::channels::web::files_beside(dir.path()))
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("attachments"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();

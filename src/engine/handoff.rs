@@ -9,7 +9,7 @@ use crate::lang::Lang;
 use crate::orders::Order;
 use crate::reminders::BuyerState;
 use crate::session::{DialogState, Owner, Session, Speaker, UserId};
-use crate::store::wait_durable;
+use crate::store::{Commit, wait_durable};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -36,7 +36,20 @@ impl Engine {
         value: &str,
         now: DateTime<Utc>,
     ) -> Result<super::Reply, Error> {
-        let (reply, commit) = self.with_session(user, now, |engine, t| {
+        let (reply, commit) = self.tap_written(user, question, value, now)?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// [`Engine::handle_tap`] up to the write (see [`Engine::handle_written`]).
+    pub fn tap_written(
+        &self,
+        user: &UserId,
+        question: u64,
+        value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(super::Reply, Commit), Error> {
+        self.with_session(user, now, |engine, t| {
             let pending =
                 !matches!(t.session.state, DialogState::Idle) && t.session.asked_turn == question;
             if pending && t.session.with_bot() {
@@ -48,9 +61,7 @@ impl Engine {
                     engine.repeat_question(t);
                 }
             }
-        })?;
-        wait_durable(&*self.store, commit).await?;
-        Ok(reply)
+        })
     }
 
     /// A photo, sticker, voice note or file. With the bot: a polite reply
@@ -61,8 +72,20 @@ impl Engine {
         kind: &str,
         now: DateTime<Utc>,
     ) -> Result<super::Reply, Error> {
+        let (reply, commit) = self.media_written(user, kind, now)?;
+        wait_durable(&*self.store, commit).await?;
+        Ok(reply)
+    }
+
+    /// [`Engine::handle_media`] up to the write (see [`Engine::handle_written`]).
+    pub fn media_written(
+        &self,
+        user: &UserId,
+        kind: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(super::Reply, Commit), Error> {
         let keep = self.config.session.transcript_turns;
-        let (reply, commit) = self.with_session(user, now, |engine, t| {
+        self.with_session(user, now, |engine, t| {
             t.session
                 .record(Speaker::Buyer, &format!("[{kind}]"), now.timestamp(), keep);
             t.session.blocked = false;
@@ -70,9 +93,7 @@ impl Engine {
                 t.say("media-unsupported");
                 engine.repeat_question(t);
             }
-        })?;
-        wait_durable(&*self.store, commit).await?;
-        Ok(reply)
+        })
     }
 
     /// An agent's message to the buyer: the agent owns the session from now

@@ -233,11 +233,24 @@ impl Engine {
         hint: Option<Lang>,
         now: DateTime<Utc>,
     ) -> Result<Reply, Error> {
-        let text = cut(text);
-        let (reply, commit) =
-            self.with_session_hinted(user, hint, now, |engine, t| engine.respond(t, text))?;
+        let (reply, commit) = self.handle_written(user, text, hint, now)?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
+    }
+
+    /// [`Engine::handle_hinted`] up to the write: the reply, and the commit
+    /// that makes it durable. For a channel that keeps its own record beside
+    /// the session (the web chat's lines): it writes that too, then waits
+    /// once for both (`SessionStore::barrier`) before showing anything.
+    pub fn handle_written(
+        &self,
+        user: &UserId,
+        text: &str,
+        hint: Option<Lang>,
+        now: DateTime<Utc>,
+    ) -> Result<(Reply, Commit), Error> {
+        let text = cut(text);
+        self.with_session_hinted(user, hint, now, |engine, t| engine.respond(t, text))
     }
 
     /// Hands a session back to the bot (the agent is done). Returns what the

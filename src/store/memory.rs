@@ -1,17 +1,15 @@
 //! An in-memory store for tests and benchmarks: every write is "durable" at once.
 
-use super::{Commit, Durability, SessionStore};
+use super::{Commit, Durable, SessionStore};
 use crate::error::StoreError;
 use crate::session::{Session, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use tokio::sync::watch;
 
 pub struct MemoryStore {
     /// A std mutex: it is held only for a map access, never across an await.
     sessions: Mutex<(HashMap<UserId, Session>, u64)>,
     index: Mutex<HashMap<(String, String), String>>,
-    durable: watch::Sender<Durability>,
 }
 
 impl Default for MemoryStore {
@@ -19,7 +17,6 @@ impl Default for MemoryStore {
         MemoryStore {
             sessions: Mutex::new((HashMap::new(), 0)),
             index: Mutex::default(),
-            durable: watch::Sender::new(Durability::default()),
         }
     }
 }
@@ -34,9 +31,7 @@ impl SessionStore for MemoryStore {
         let mut guard = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         guard.0.insert(session.user.clone(), session.clone());
         guard.1 += 1;
-        let seq = guard.1;
-        self.durable.send_modify(|d| d.up_to = seq);
-        Ok(Commit(seq))
+        Ok(Commit(guard.1))
     }
 
     fn claim(&self, kind: &str, key: &str, value: &str) -> Result<(String, Commit), StoreError> {
@@ -45,7 +40,7 @@ impl SessionStore for MemoryStore {
             .entry((kind.to_string(), key.to_string()))
             .or_insert_with(|| value.to_string())
             .clone();
-        Ok((held, Commit(self.durable.borrow().up_to)))
+        Ok((held, self.barrier()))
     }
 
     fn lookup(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError> {
@@ -77,12 +72,14 @@ impl SessionStore for MemoryStore {
     }
 
     fn barrier(&self) -> Commit {
-        // Memory is as durable as it gets at once.
-        Commit(self.durable.borrow().up_to)
+        Commit(self.sessions.lock().unwrap_or_else(|p| p.into_inner()).1)
     }
 
-    fn durable(&self) -> watch::Receiver<Durability> {
-        self.durable.subscribe()
+    fn when_durable(&self, _commit: Commit) -> Durable {
+        // Memory is as durable as it gets at once.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = tx.send(Ok(()));
+        rx
     }
 
     fn len(&self) -> Result<usize, StoreError> {

@@ -123,7 +123,7 @@ pub fn web_engine(dir: &Path, config: Config) -> (Engine, paynudge::store::Synce
     (engine, db)
 }
 
-/// The web chat for `engine`, its screenshots beside `dir`, served on
+/// The web chat for `engine`, its screenshots in `dir/attachments`, served on
 /// `addr`; also the chat itself, for tests that reach in (a desk, reminders).
 pub async fn web_chat_for(
     engine: Arc<Engine>,
@@ -131,10 +131,11 @@ pub async fn web_chat_for(
     dir: &Path,
     addr: std::net::SocketAddr,
 ) -> (Running, Arc<paynudge::channels::web::Web>) {
-    use paynudge::channels::web::{Visitors, Web, WebLog, files_beside, router};
+    use paynudge::channels::web::{Visitors, Web, WebLog, router};
     let log = WebLog::open(db).unwrap();
     let visitors = Visitors::new(WEB_SECRET).unwrap();
-    let web = Arc::new(Web::new(engine, log, visitors, files_beside(dir)));
+    // Inside the test's own directory, so nothing is left behind.
+    let web = Arc::new(Web::new(engine, log, visitors, dir.join("attachments")));
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -9,6 +9,10 @@
 
 use crate::store::SyncedDb;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Chats whose last number one shard of the log keeps in memory.
+const REMEMBERED: usize = 4096;
 
 /// One line of the conversation as the widget draws it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,10 +33,13 @@ pub struct Line {
 
 pub struct WebLog {
     lines: sled::Tree,
-    /// Numbering a chat's lines reads its last number and writes after it:
-    /// one append per chat at a time (a buyer's turn, an agent's words and
-    /// a reminder can meet). Sharded std mutexes, never held over an await.
-    numbering: Box<[std::sync::Mutex<()>]>,
+    /// Numbering a chat's lines needs its last number: one append per chat
+    /// at a time (a buyer's turn, an agent's words and a reminder can
+    /// meet). Sharded std mutexes, never held over an await, each keeping
+    /// the last numbers it has seen: a reverse scan of sled per message cost
+    /// more than the write. A shard forgets them all past `REMEMBERED`
+    /// chats (they are read again), so memory stays bounded.
+    numbering: Box<[std::sync::Mutex<HashMap<String, u64>>]>,
 }
 
 fn key(visitor: &str, seq: u64) -> Vec<u8> {
@@ -48,7 +55,9 @@ impl WebLog {
         let lines = db.db().open_tree("web_lines").map_err(|e| e.to_string())?;
         Ok(WebLog {
             lines,
-            numbering: (0..64).map(|_| std::sync::Mutex::new(())).collect(),
+            numbering: (0..64)
+                .map(|_| std::sync::Mutex::new(HashMap::new()))
+                .collect(),
         })
     }
 
@@ -58,25 +67,33 @@ impl WebLog {
         let shard = visitor.bytes().fold(0usize, |h, b| {
             h.wrapping_mul(31).wrapping_add(usize::from(b))
         }) % self.numbering.len();
-        let _numbering = self.numbering[shard]
+        let mut numbering = self.numbering[shard]
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let last = self
-            .lines
-            .scan_prefix(prefix(visitor))
-            .keys()
-            .next_back()
-            .transpose()
-            .map_err(|e| e.to_string())?
-            .and_then(|k| Some(u64::from_be_bytes(k[k.len() - 8..].try_into().ok()?)))
-            .unwrap_or(0);
+        let last = match numbering.get(visitor) {
+            Some(&last) => last,
+            None => self
+                .lines
+                .scan_prefix(prefix(visitor))
+                .keys()
+                .next_back()
+                .transpose()
+                .map_err(|e| e.to_string())?
+                .and_then(|k| Some(u64::from_be_bytes(k[k.len() - 8..].try_into().ok()?)))
+                .unwrap_or(0),
+        };
         let mut batch = sled::Batch::default();
         for (n, line) in lines.iter_mut().enumerate() {
             line.seq = last + 1 + n as u64;
             let bytes = serde_json::to_vec(line).map_err(|e| e.to_string())?;
             batch.insert(key(visitor, line.seq), bytes);
         }
-        self.lines.apply_batch(batch).map_err(|e| e.to_string())
+        self.lines.apply_batch(batch).map_err(|e| e.to_string())?;
+        if numbering.len() >= REMEMBERED {
+            numbering.clear();
+        }
+        numbering.insert(visitor.to_string(), last + lines.len() as u64);
+        Ok(())
     }
 
     /// Whether the chat has a line here (a buyer the web chat holds).

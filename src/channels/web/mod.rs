@@ -92,7 +92,7 @@ impl Web {
             visitors,
             live: Mutex::new(HashMap::new()),
             swept: AtomicUsize::new(0),
-            turns: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
+            turns: (0..4096).map(|_| tokio::sync::Mutex::new(())).collect(),
             limits,
             files,
             desk: OnceLock::new(),
@@ -132,7 +132,9 @@ impl Web {
     }
 
     /// Writes `lines` to the chat's log, waits until they are durable (with
-    /// the store's next group flush), then shows them on the chat's open pages.
+    /// the store's next group flush), then shows them on the chat's open
+    /// pages. The barrier is taken after the write, so it also covers the
+    /// session the turn wrote just before: one wait for both.
     async fn publish(&self, chat: &str, lines: &mut [Line]) -> Result<(), Error> {
         self.log.append(chat, lines).map_err(Error::Setup)?;
         let store = self.engine.store();

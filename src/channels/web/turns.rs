@@ -97,15 +97,12 @@ pub async fn send(
                     web.engine.text(lang, "web-too-long"),
                 );
             }
-            let reply = web
-                .engine
-                .handle_hinted(&user, &text, Some(lang), now)
-                .await;
+            let reply = web.engine.handle_written(&user, &text, Some(lang), now);
             (Some(text), reply)
         }
         (None, Some((question, value)), _) => {
             let label = tapped_label(&web, &chat, question, &value);
-            let reply = web.engine.handle_tap(&user, question, &value, now).await;
+            let reply = web.engine.tap_written(&user, question, &value, now);
             (Some(label), reply)
         }
         (None, None, Some(payload)) => {
@@ -116,16 +113,16 @@ pub async fn send(
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
                 .take(64)
                 .collect();
-            let reply = web
-                .engine
-                .handle_hinted(&user, &format!("/start {word}"), Some(lang), now)
-                .await;
+            let start = format!("/start {word}");
+            let reply = web.engine.handle_written(&user, &start, Some(lang), now);
             (None, reply)
         }
         (None, None, None) => return error(StatusCode::BAD_REQUEST, "send text or a tap".into()),
     };
+    // Written, not yet durable: the lines below join the same flush, and
+    // nothing is shown before it (`publish`).
     let reply = match reply {
-        Ok(reply) => reply,
+        Ok((reply, _written)) => reply,
         Err(e) => return failed(&web, lang, &e),
     };
     let mut lines: Vec<Line> = said
@@ -212,10 +209,9 @@ pub async fn upload(
     let _turn = web.turn_lock(&chat).lock().await;
     let reply = match web
         .engine
-        .handle_media(&user, &format!("photo {name}"), now)
-        .await
+        .media_written(&user, &format!("photo {name}"), now)
     {
-        Ok(reply) => reply,
+        Ok((reply, _written)) => reply,
         Err(e) => return failed(&web, lang, &e),
     };
     let mut lines: Vec<Line> =
