@@ -126,8 +126,11 @@ impl Web {
             live.retain(|_, tx| tx.receiver_count() > 0);
             self.swept.store(live.len(), Ordering::Relaxed);
         }
+        // A turn shows a handful of lines; a page further behind than this
+        // reconnects and resyncs by number. Each open chat holds the slots,
+        // so they are few (64 cost 6 KB a chat idle).
         live.entry(chat.to_string())
-            .or_insert_with(|| broadcast::channel(64).0)
+            .or_insert_with(|| broadcast::channel(16).0)
             .clone()
     }
 
