@@ -648,8 +648,7 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
             tokio::spawn(chat.clone().run_reminders());
             None
         };
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
+        let listener = listen_many(listen)
             .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
         eprintln!("paynudge: web chat on http://{listen}/chat");
         let stop = async move {
@@ -667,6 +666,19 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         }
         Ok(())
     })
+}
+
+/// A listener whose queue of not-yet-accepted connections holds 4,096
+/// (the standard library's 128 dropped a burst of buyers' connects, which
+/// then waited a second or more to retry).
+fn listen_many(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// SIGTERM (systemd, a container runtime) or Ctrl-C.
