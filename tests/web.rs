@@ -31,10 +31,16 @@ async fn send(addr: SocketAddr, cookie: &str, body: &str) -> (u16, String) {
 
 /// The event stream after `after`, read until it holds `want` lines.
 async fn events(addr: SocketAddr, cookie: &str, after: u64, want: usize) -> Vec<serde_json::Value> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "GET /chat/events HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nLast-Event-ID: {after}\r\nAccept: text/event-stream\r\n\r\n"
+    let head = format!(
+        "GET /chat/events HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nLast-Event-ID: {after}\r\n"
     );
+    read_events(addr, &head, want).await
+}
+
+/// Sends a request `head` for an event stream and reads until `want` lines.
+async fn read_events(addr: SocketAddr, head: &str, want: usize) -> Vec<serde_json::Value> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("{head}Accept: text/event-stream\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = String::new();
     let mut buf = [0u8; 8192];
@@ -47,7 +53,7 @@ async fn events(addr: SocketAddr, cookie: &str, after: u64, want: usize) -> Vec<
     while lines(&raw).len() < want {
         let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
             .await
-            .expect("lines within 10 s")
+            .unwrap_or_else(|_| panic!("{want} lines within 10 s: {raw}"))
             .unwrap();
         assert!(n > 0, "the stream ended early: {raw}");
         raw.push_str(&String::from_utf8_lossy(&buf[..n]));
@@ -196,28 +202,8 @@ async fn send_as(addr: SocketAddr, token: &str, body: &str) -> (u16, String) {
 
 /// The event stream for a token (`?v=`), read until it holds `want` lines.
 async fn events_as(addr: SocketAddr, token: &str, want: usize) -> Vec<serde_json::Value> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "GET /chat/events?v={token} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    let mut buf = [0u8; 8192];
-    let lines = |raw: &str| -> Vec<serde_json::Value> {
-        raw.lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str(d).ok())
-            .collect()
-    };
-    while lines(&raw).len() < want {
-        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
-            .await
-            .unwrap_or_else(|_| panic!("{want} lines within 10 s: {raw}"))
-            .unwrap();
-        assert!(n > 0, "the stream ended early: {raw}");
-        raw.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-    lines(&raw)
+    let head = format!("GET /chat/events?v={token} HTTP/1.1\r\nHost: {addr}\r\n");
+    read_events(addr, &head, want).await
 }
 
 fn texts(lines: &[serde_json::Value]) -> String {

@@ -53,3 +53,38 @@ pub trait Outbox: Send + Sync {
     /// Shows the reply to the buyer, durably, before returning.
     fn show<'a>(&'a self, buyer: &'a UserId, voice: Voice, reply: &'a Reply) -> Shown<'a>;
 }
+
+/// A reminder's message for its buyer, recorded in their session; a
+/// failure here is worth another try.
+pub async fn reminder_reply(
+    engine: &crate::Engine,
+    reminder: &crate::reminders::Reminder,
+) -> Result<Reply, crate::reminders::DeliveryError> {
+    engine
+        .remind(
+            &reminder.order,
+            reminder.strategy.key(),
+            reminder.variant,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| crate::reminders::DeliveryError::Transient(e.to_string()))
+}
+
+/// Delivers a reminder to `buyer` through `outbox`, if it holds them.
+pub async fn remind_through(
+    outbox: &dyn Outbox,
+    engine: &crate::Engine,
+    buyer: &UserId,
+    reminder: &crate::reminders::Reminder,
+) -> Result<(), crate::reminders::DeliveryError> {
+    use crate::reminders::DeliveryError;
+    if !outbox.holds(buyer) {
+        return Err(DeliveryError::Permanent(
+            "the buyer's chat is on no running channel".into(),
+        ));
+    }
+    let reply = reminder_reply(engine, reminder).await?;
+    (outbox.show(buyer, Voice::Bot, &reply).await)
+        .map_err(|e| DeliveryError::Transient(e.to_string()))
+}

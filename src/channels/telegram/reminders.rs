@@ -2,7 +2,7 @@
 //! to the support group, driven by a once-a-minute scheduler tick.
 
 use super::{BotApi, Telegram, agents, blocked, buyer_chat, fit, keyboard};
-use crate::channels::desk::Voice;
+use crate::channels::desk;
 use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -23,27 +23,13 @@ impl<R: BotApi> Deliver for Delivery<R> {
                 let buyer = engine
                     .order_owner(&reminder.order)
                     .ok_or_else(|| permanent("the order names no buyer"))?;
-                let transient = |e: crate::error::Error| DeliveryError::Transient(e.to_string());
-                let remind = async || {
-                    engine
-                        .remind(
-                            &reminder.order,
-                            reminder.strategy.key(),
-                            reminder.variant,
-                            Utc::now(),
-                        )
-                        .await
-                        .map_err(transient)
-                };
                 let Some(chat) = buyer_chat(&buyer) else {
                     // A buyer on another channel (the web chat).
                     let outbox = (self.app.others.get())
-                        .filter(|o| o.holds(&buyer))
-                        .ok_or_else(|| permanent("the buyer's chat is on no running channel"))?;
-                    let reply = remind().await?;
-                    return (outbox.show(&buyer, Voice::Bot, &reply).await).map_err(transient);
+                        .ok_or_else(|| permanent("the buyer is not a Telegram chat"))?;
+                    return desk::remind_through(&**outbox, engine, &buyer, reminder).await;
                 };
-                let reply = remind().await?;
+                let reply = desk::reminder_reply(engine, reminder).await?;
                 if reply.replies.is_empty() {
                     return Ok(());
                 }

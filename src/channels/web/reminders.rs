@@ -4,7 +4,7 @@
 //! there when they next open it.
 
 use super::Web;
-use crate::channels::desk::{Outbox, Voice};
+use crate::channels::desk;
 use crate::reminders::{Channel, Deliver, DeliveryError, Reminder, RemindersError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -14,29 +14,12 @@ struct Delivery(Arc<Web>);
 impl Deliver for Delivery {
     async fn deliver(&self, reminder: &Reminder) -> Result<(), DeliveryError> {
         let engine = &self.0.engine;
-        let permanent = |why: &str| DeliveryError::Permanent(why.to_string());
-        let transient = |e: crate::error::Error| DeliveryError::Transient(e.to_string());
         match reminder.channel {
             Channel::Message => {
                 let buyer = engine
                     .order_owner(&reminder.order)
-                    .ok_or_else(|| permanent("the order names no buyer"))?;
-                if !self.0.holds(&buyer) {
-                    return Err(permanent("the buyer's chat is on no running channel"));
-                }
-                let reply = engine
-                    .remind(
-                        &reminder.order,
-                        reminder.strategy.key(),
-                        reminder.variant,
-                        Utc::now(),
-                    )
-                    .await
-                    .map_err(transient)?;
-                self.0
-                    .show(&buyer, Voice::Bot, &reply)
-                    .await
-                    .map_err(transient)
+                    .ok_or_else(|| DeliveryError::Permanent("the order names no buyer".into()))?;
+                desk::remind_through(&*self.0, engine, &buyer, reminder).await
             }
             Channel::Call => {
                 tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
