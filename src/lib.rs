@@ -10,13 +10,16 @@
 //! - [`locale`]: the texts, from Fluent files in `locales/`.
 //! - [`content`]: dialogs and texts together, built in or the shop's own, cross-checked.
 //! - [`config`]: the shop's configuration file.
-//! - [`links`]: signed deep-link payloads that bind a chat to an order.
+//! - [`links`]: signed deep-link payloads that bind a chat to an order, and
+//!   shop-signed buyer ids.
 //! - [`session`]: what is remembered per buyer.
 //! - [`store`]: where sessions live (sled, or memory in tests), with group commit.
 //! - [`orders`]: orders and the events that change them.
 //! - [`reminders`]: when to remind buyers to pay, the outbox, the scheduler.
 //! - [`engine`]: one message in, replies out; the only thing channels call.
-//! - [`channels`]: the edges buyers talk through (console).
+//! - [`channels`]: the edges buyers talk through (console, Telegram, the web
+//!   chat), the orders endpoint, and `desk` (what channels need of each other).
+//! - [`html`]: escaping text into the pages (the report, the web chat).
 //! - [`error`]: errors that say what to do.
 
 pub mod channels;
