@@ -408,3 +408,44 @@ impl SledStore {
         self.db.flush().map_err(|e| classify_error(&self.path, e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Many turns waiting at once are each told once their own write is on
+    /// disk, and a barrier covers every write before it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_waiter_hears_of_its_own_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SledStore::open(dir.path()).unwrap());
+        let waits: Vec<_> = (0..200)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let session = Session {
+                        user: UserId::parse(&format!("tg:{}", n + 1)).unwrap(),
+                        ..Session::default()
+                    };
+                    let commit = store.save(&session).unwrap();
+                    super::super::wait_durable(&*store, commit).await.unwrap();
+                    commit
+                })
+            })
+            .collect();
+        let mut commits = Vec::new();
+        for wait in waits {
+            commits.push(wait.await.unwrap().0);
+        }
+        commits.sort_unstable();
+        commits.dedup();
+        assert_eq!(commits.len(), 200, "every write has its own number");
+        let barrier = store.barrier();
+        assert!(barrier.0 > *commits.last().unwrap());
+        super::super::wait_durable(&*store, barrier).await.unwrap();
+        // Already durable: told at once.
+        let early = Commit(commits[0]);
+        assert!(matches!(store.when_durable(early).await, Ok(Ok(()))));
+        assert!(store.shared.durable.lock().unwrap().waiters.is_empty());
+    }
+}
