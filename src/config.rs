@@ -44,6 +44,9 @@ pub struct Web {
     /// Read the buyer's address from the last `X-Forwarded-For` entry: on
     /// only behind a proxy that sets it, or anyone could claim any address.
     pub trust_forwarded_for: bool,
+    /// The sites whose pages may show the chat in the widget's frame, e.g.
+    /// ["https://shop.example"]; empty: any site (`frame-ancestors`).
+    pub embed_origins: Vec<String>,
 }
 
 impl Default for Web {
@@ -56,6 +59,7 @@ impl Default for Web {
             rate_per_visitor: 20,
             rate_per_ip: 300,
             trust_forwarded_for: false,
+            embed_origins: Vec::new(),
         }
     }
 }
@@ -423,6 +427,9 @@ impl Config {
                 "web.public_url = {url:?} is not an http(s) URL, like \"https://bot.shop.example\""
             )));
         }
+        if let Some(bad) = self.web.embed_origins.iter().find(|o| !is_origin(o)) {
+            return Err(bad_origin(bad, origin));
+        }
         let r = &self.reminders;
         if !(1..=3600).contains(&r.tick_seconds) {
             return Err(bad(
@@ -544,5 +551,30 @@ mod tests {
         assert!(err.to_string().contains("retrun_days"), "{err}");
         let err = Config::parse("[cs]\nopen = \"9am\"\n", Path::new("shop.toml")).unwrap_err();
         assert!(err.to_string().contains("HH:MM"), "{err}");
+    }
+}
+
+/// `https://shop.example` or `http://127.0.0.1:8000`: a scheme, a host and
+/// perhaps a port, nothing a CSP header could be broken by.
+fn is_origin(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]*".contains(&b))
+}
+
+fn bad_origin(text: &str, path: &Path) -> Error {
+    Error::Config {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!(
+            "web.embed_origins has {text:?}, which is not an origin like \"https://shop.example\" (a scheme and a host, no path)"
+        ),
     }
 }

@@ -477,3 +477,47 @@ async fn one_address_is_limited_across_made_up_visitors() {
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("wait a minute"), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_shops_sites_may_frame_the_chat_when_it_names_them() {
+    let frame_ancestors = |page: &str| {
+        page.lines()
+            .find(|l| l.starts_with("content-security-policy: "))
+            .and_then(|l| l.split("frame-ancestors ").nth(1))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, _stop, _server) = serve(dir.path()).await;
+    let (_, page) = common::http("GET", addr, "/chat", &[], "").await;
+    assert_eq!(frame_ancestors(&page), "*");
+
+    let named = tempfile::tempdir().unwrap();
+    let toml = "[web]\nembed_origins = [\"https://shop.example\", \"http://127.0.0.1:8000\"]\n";
+    let config = paynudge::Config::parse(toml, std::path::Path::new("shop.toml")).unwrap();
+    let (engine, db) = common::web_engine(named.path(), config);
+    let ((addr, _stop, _server), _web) = common::web_chat_for(
+        std::sync::Arc::new(engine),
+        &db,
+        named.path(),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await;
+    let (_, page) = common::http("GET", addr, "/chat", &[], "").await;
+    assert_eq!(
+        frame_ancestors(&page),
+        "'self' https://shop.example http://127.0.0.1:8000"
+    );
+    for bad in [
+        "shop.example",
+        "https://shop.example/orders",
+        "https://a b",
+        "https://x; script-src *",
+    ] {
+        let toml = format!("[web]\nembed_origins = [{bad:?}]\n");
+        let err = paynudge::Config::parse(&toml, std::path::Path::new("shop.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an origin"), "{bad}: {err}");
+    }
+}

@@ -130,13 +130,23 @@ pub async fn page(
     }
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
-        ),
-    );
+    if let Ok(policy) = HeaderValue::from_str(&policy(&web.engine.config().web.embed_origins)) {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     response
+}
+
+/// The page's Content-Security-Policy: its own scripts only, and framed
+/// only by the shop's sites when the config names them.
+fn policy(embed_origins: &[String]) -> String {
+    let ancestors = if embed_origins.is_empty() {
+        "*".to_string()
+    } else {
+        format!("'self' {}", embed_origins.join(" "))
+    };
+    format!(
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors {ancestors}"
+    )
 }
 
 pub async fn script() -> impl IntoResponse {
