@@ -504,6 +504,31 @@ pub fn line_of(source: &str, offset: usize) -> usize {
         + 1
 }
 
+/// `https://shop.example` or `http://127.0.0.1:8000`: a scheme, a host and
+/// perhaps a port, nothing a CSP header could be broken by.
+fn is_origin(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]*".contains(&b))
+}
+
+fn bad_origin(text: &str, path: &Path) -> Error {
+    Error::Config {
+        path: path.to_path_buf(),
+        line: None,
+        message: format!(
+            "web.embed_origins has {text:?}, which is not an origin like \"https://shop.example\" (a scheme and a host, no path)"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,30 +576,5 @@ mod tests {
         assert!(err.to_string().contains("retrun_days"), "{err}");
         let err = Config::parse("[cs]\nopen = \"9am\"\n", Path::new("shop.toml")).unwrap_err();
         assert!(err.to_string().contains("HH:MM"), "{err}");
-    }
-}
-
-/// `https://shop.example` or `http://127.0.0.1:8000`: a scheme, a host and
-/// perhaps a port, nothing a CSP header could be broken by.
-fn is_origin(text: &str) -> bool {
-    let Some(rest) = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]*".contains(&b))
-}
-
-fn bad_origin(text: &str, path: &Path) -> Error {
-    Error::Config {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!(
-            "web.embed_origins has {text:?}, which is not an origin like \"https://shop.example\" (a scheme and a host, no path)"
-        ),
     }
 }
