@@ -81,10 +81,7 @@ impl Agents {
     }
 
     fn topic_lock(&self, buyer: &BuyerId) -> &tokio::sync::Mutex<()> {
-        let hash = buyer.as_str().bytes().fold(0usize, |h, b| {
-            h.wrapping_mul(31).wrapping_add(usize::from(b))
-        });
-        &self.topic_locks[hash % self.topic_locks.len()]
+        &self.topic_locks[crate::channels::shard(buyer.as_str(), self.topic_locks.len())]
     }
 }
 

@@ -64,9 +64,7 @@ impl WebLog {
     /// Appends `lines` (their `seq` is set here). They are durable at the
     /// store's next flush: the caller waits for a barrier before showing them.
     pub fn append(&self, visitor: &str, lines: &mut [Line]) -> Result<(), String> {
-        let shard = visitor.bytes().fold(0usize, |h, b| {
-            h.wrapping_mul(31).wrapping_add(usize::from(b))
-        }) % self.numbering.len();
+        let shard = crate::channels::shard(visitor, self.numbering.len());
         let mut numbering = self.numbering[shard]
             .lock()
             .unwrap_or_else(|p| p.into_inner());

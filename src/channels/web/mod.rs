@@ -92,7 +92,7 @@ impl Web {
             visitors,
             live: Mutex::new(HashMap::new()),
             swept: AtomicUsize::new(0),
-            turns: (0..4096).map(|_| tokio::sync::Mutex::new(())).collect(),
+            turns: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             limits,
             files,
             desk: OnceLock::new(),
@@ -110,10 +110,7 @@ impl Web {
     }
 
     fn turn_lock(&self, chat: &str) -> &tokio::sync::Mutex<()> {
-        let hash = chat.bytes().fold(0usize, |h, b| {
-            h.wrapping_mul(31).wrapping_add(usize::from(b))
-        });
-        &self.turns[hash % self.turns.len()]
+        &self.turns[crate::channels::shard(chat, self.turns.len())]
     }
 
     fn sender(&self, chat: &str) -> broadcast::Sender<Line> {
