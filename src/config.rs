@@ -19,6 +19,42 @@ pub struct Config {
     pub links: Links,
     pub reminders: RemindersConfig,
     pub web: Web,
+    pub desk: Desk,
+}
+
+/// The agents' web desk (`/desk` on `paynudge serve`): who may sign in.
+/// Only password hashes are here (`paynudge agent add NAME` prints a line).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Desk {
+    pub agents: Vec<DeskAgent>,
+    /// Failed sign-ins in a row, for one name or one address, before a lock.
+    pub lock_after_failures: u32,
+    pub lock_minutes: u32,
+    /// A signed-in agent is signed out after this long.
+    pub session_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskAgent {
+    pub name: String,
+    /// An argon2 PHC string (`$argon2id$...`).
+    pub password_hash: String,
+    /// The desk's language for this agent.
+    #[serde(default)]
+    pub lang: crate::lang::Lang,
+}
+
+impl Default for Desk {
+    fn default() -> Self {
+        Desk {
+            agents: Vec::new(),
+            lock_after_failures: 5,
+            lock_minutes: 15,
+            session_hours: 12,
+        }
+    }
 }
 
 /// The web chat (`paynudge serve`). The cookie secret is never here: it
@@ -429,6 +465,26 @@ impl Config {
         }
         if let Some(bad) = self.web.embed_origins.iter().find(|o| !is_origin(o)) {
             return Err(bad_origin(bad, origin));
+        }
+        let mut names = std::collections::HashSet::new();
+        for agent in &self.desk.agents {
+            let name = agent.name.trim();
+            if name.is_empty() || name.chars().count() > 40 || !names.insert(name) {
+                return Err(bad(format!(
+                    "desk.agents: {:?} must be a unique name of 1 to 40 characters",
+                    agent.name
+                )));
+            }
+            if !agent.password_hash.starts_with("$argon2") {
+                return Err(bad(format!(
+                    "desk.agents: the password_hash of {name:?} is not an argon2 hash\nhint: `paynudge agent add {name}` prints the line to paste"
+                )));
+            }
+        }
+        if self.desk.lock_after_failures == 0 || self.desk.session_hours == 0 {
+            return Err(bad(
+                "desk.lock_after_failures and desk.session_hours must be at least 1".into(),
+            ));
         }
         let r = &self.reminders;
         if !(1..=3600).contains(&r.tick_seconds) {

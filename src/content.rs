@@ -54,6 +54,11 @@ const PART_VARS: &[(&str, &[&str])] = &[
     ("items-and-more", &["first", "more"]),
     ("agent-relay-late", &["minutes"]),
     ("call-buyer", &["name", "phone", "buyer"]),
+    ("handoff-claimed", &["agent"]),
+    ("agent-held-by", &["agent"]),
+    ("desk-held-by", &["agent"]),
+    ("desk-locked", &["minutes"]),
+    ("desk-minutes", &["minutes"]),
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -160,6 +165,68 @@ pub const ENGINE_KEYS: &[&str] = &[
     "fact-noted",
     "understood",
     "reminders-off-again",
+    "handoff-claimed",
+    "agent-held-by",
+];
+
+/// The agents' web desk's texts (`channels/agent_desk`).
+pub const DESK_KEYS: &[&str] = &[
+    "desk-title",
+    "desk-signin-title",
+    "desk-name",
+    "desk-password",
+    "desk-signin",
+    "desk-signout",
+    "desk-signin-failed",
+    "desk-locked",
+    "desk-form-expired",
+    "desk-queue",
+    "desk-queue-empty",
+    "desk-serving",
+    "desk-serving-empty",
+    "desk-col-buyer",
+    "desk-col-lang",
+    "desk-col-channel",
+    "desk-col-order",
+    "desk-col-waited",
+    "desk-col-blocker",
+    "desk-col-agent",
+    "desk-col-last",
+    "desk-minutes",
+    "desk-claim",
+    "desk-open",
+    "desk-back",
+    "desk-held-by",
+    "desk-yours",
+    "desk-waiting",
+    "desk-with-bot",
+    "desk-card",
+    "desk-transcript",
+    "desk-from-buyer",
+    "desk-from-bot",
+    "desk-from-agent",
+    "desk-from-note",
+    "desk-reply",
+    "desk-reply-placeholder",
+    "desk-canned",
+    "desk-note",
+    "desk-note-placeholder",
+    "desk-hand-back",
+    "desk-not-delivered",
+    "desk-no-buyer",
+    "desk-empty-text",
+    "desk-new-waiting",
+    "desk-channel-web",
+    "desk-channel-telegram",
+    "desk-screenshot",
+];
+
+/// Replies an agent at the web desk can pick, in the buyer's language.
+pub const CANNED_KEYS: &[&str] = &[
+    "desk-canned-greet",
+    "desk-canned-limit",
+    "desk-canned-paid",
+    "desk-canned-hold",
 ];
 
 /// The call script for large orders, in the order an agent reads it.
@@ -296,6 +363,12 @@ fn cross_check(flows: &Flows, questions: &Questions, locales: &Locales) -> Vec<S
         ENGINE_KEYS
             .iter()
             .map(|k| (k.to_string(), "the engine".to_string())),
+    );
+    needed.extend(
+        DESK_KEYS
+            .iter()
+            .chain(CANNED_KEYS)
+            .map(|k| (k.to_string(), "the agents' desk".to_string())),
     );
     needed.extend(
         Intent::ALL

@@ -189,6 +189,12 @@ enum AgentCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Print the config lines for a web-desk agent: asks for the password
+    /// (twice, not echoed; or one line on standard input) and hashes it.
+    Add {
+        /// The agent's name, as buyers and other agents will see it.
+        name: String,
+    },
 }
 
 #[derive(Args)]
@@ -464,6 +470,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Agent {
+            command: AgentCommand::Add { name },
+        } => add_agent(&name),
         Command::Eval {
             file,
             cv,
@@ -613,8 +622,19 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
     let log = web::WebLog::open(&db).map_err(Error::Setup)?;
     let engine = Arc::new(engine);
     let files = web::files_beside(&common.db.clone().unwrap_or_else(default_db_dir));
-    let chat = Arc::new(web::Web::new(engine.clone(), log, visitors, files));
+    let chat = Arc::new(web::Web::new(engine.clone(), log, visitors, files.clone()));
     let mut router = web::router(chat.clone());
+    // The agents' desk runs when the config lists agents who may sign in.
+    let desk = if config.desk.agents.is_empty() {
+        None
+    } else {
+        let desk = Arc::new(paynudge::channels::agent_desk::AgentDesk::new(
+            engine.clone(),
+            files.clone(),
+        )?);
+        router = router.merge(paynudge::channels::agent_desk::router(desk.clone()));
+        Some(desk)
+    };
     if std::env::var_os("PAYNUDGE_ORDERS_TOKEN").is_some() {
         router = router.merge(paynudge::channels::orders_http::router(
             orders_token()?,
@@ -627,6 +647,7 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
     rt.block_on(async {
         tokio::spawn(paynudge::channels::return_freed_memory());
         let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let mut outboxes: Vec<Arc<dyn paynudge::channels::desk::Outbox>> = vec![chat.clone()];
         let telegram = if std::env::var_os("TELOXIDE_TOKEN").is_some() {
             let bot = telegram::bot_from_env()?;
             let group_bot = paynudge::channels::telegram::group_bot(&bot);
@@ -635,6 +656,10 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
             // Telegram's scheduler reminds them.
             app.serve_others(chat.clone());
             chat.set_desk(app.clone());
+            outboxes.push(Arc::new(telegram::TelegramBuyers::new(
+                app.clone(),
+                bot.clone(),
+            )));
             let mut stopped = stopped.clone();
             let stop = async move {
                 let _ = stopped.wait_for(|s| *s).await;
@@ -648,6 +673,10 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
             tokio::spawn(chat.clone().run_reminders());
             None
         };
+        if let Some(desk) = &desk {
+            desk.reach_through(outboxes);
+            eprintln!("paynudge: agent desk on http://{listen}/desk");
+        }
         let listener = listen_many(listen)
             .map_err(|e| Error::Setup(format!("cannot listen on {listen}: {e}")))?;
         eprintln!("paynudge: web chat on http://{listen}/chat");
@@ -666,6 +695,38 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         }
         Ok(())
     })
+}
+
+/// `paynudge agent add NAME`: the `[[desk.agents]]` lines to paste.
+fn add_agent(name: &str) -> Result<(), Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.contains(['"', '\\']) {
+        return Err(Error::Setup(
+            "the agent's name must be 1 to 40 characters, without quotes or backslashes".into(),
+        ));
+    }
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            return Err(Error::Setup(
+                "the two passwords differ; nothing was printed".into(),
+            ));
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if password.chars().count() < 10 {
+        return Err(Error::Setup(
+            "the password must have at least 10 characters".into(),
+        ));
+    }
+    let hash = paynudge::channels::agent_desk::hash_password(&password)?;
+    println!("[[desk.agents]]\nname = \"{name}\"\npassword_hash = \"{hash}\"");
+    Ok(())
 }
 
 /// A listener whose queue of not-yet-accepted connections holds 4,096

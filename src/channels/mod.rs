@@ -1,6 +1,7 @@
 //! Channels: the edges buyers talk through. Each turns its own input into
 //! `Engine::handle` calls and shows the `Reply`; none reaches past the engine.
 
+pub mod agent_desk;
 pub mod console;
 pub mod desk;
 pub mod http;

@@ -2,7 +2,7 @@
 //! words, notes, media, taps on quick replies, blocked buyers, the agents'
 //! summary card, and the scan for buyers still waiting for a person.
 
-use super::{Engine, Line};
+use super::Engine;
 use crate::error::Error;
 use crate::intent::Intent;
 use crate::lang::Lang;
@@ -94,29 +94,6 @@ impl Engine {
                 engine.repeat_question(t);
             }
         })
-    }
-
-    /// An agent's message to the buyer: the agent owns the session from now
-    /// on. The reply carries the text, verbatim, for the channel to deliver.
-    pub async fn agent_says(
-        &self,
-        user: &UserId,
-        agent: &str,
-        text: &str,
-        now: DateTime<Utc>,
-    ) -> Result<super::Reply, Error> {
-        let (reply, commit) = self.with_session(user, now, |_, t| {
-            t.session.owner = Owner::Agent {
-                agent: agent.to_string(),
-            };
-            t.session.state = DialogState::Idle;
-            t.speaker = Speaker::Agent;
-            t.intent = Intent::HumanAgent;
-            t.confidence = 1.0;
-            t.say.push(Line::Verbatim(text.to_string()));
-        })?;
-        wait_durable(&*self.store, commit).await?;
-        Ok(reply)
     }
 
     /// An agent's internal note: kept in the transcript, never sent.
@@ -227,12 +204,17 @@ impl Engine {
         self.render(&session, order, Utc::now(), key)
     }
 
-    /// The summary card the agents see first: language, intents seen, slots,
-    /// the order, and the last turns.
-    pub fn agent_card(&self, session: &Session, name: &str, lang: Lang) -> AgentCard {
+    /// The summary card's lines for a desk, as (label, value): buyer,
+    /// language, intents seen, details (phone numbers masked, the stated
+    /// pay time, methods lacked), order. In the agents' language.
+    pub fn card_fields(&self, session: &Session, name: &str, lang: Lang) -> Vec<(String, String)> {
         let label = |key: &str| self.text(lang, key);
         let none = label("card-none");
-        let intents: Vec<&str> = session.intents_seen.iter().map(|i| i.label()).collect();
+        let intents: Vec<String> = session
+            .intents_seen
+            .iter()
+            .map(|i| i.label().to_string())
+            .collect();
         let is_phone = |k: &str| {
             self.content
                 .flows
@@ -257,7 +239,6 @@ impl Engine {
         if !session.lacks.is_empty() {
             slots.push(format!("lacks={}", session.lacks.join("/")));
         }
-        let order = session.order.clone().unwrap_or_else(|| none.clone());
         let list = |items: Vec<String>| {
             if items.is_empty() {
                 none.clone()
@@ -265,21 +246,26 @@ impl Engine {
                 items.join(", ")
             }
         };
-        let mut text = format!(
-            "{}\n{}: {name} ({})\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}:",
-            label("card-title"),
-            label("card-buyer"),
-            session.user,
-            label("card-language"),
-            session.lang,
-            label("card-intents"),
-            list(intents.iter().map(|s| s.to_string()).collect()),
-            label("card-slots"),
-            list(slots),
-            label("card-order"),
-            order,
-            label("card-transcript"),
-        );
+        vec![
+            (label("card-buyer"), format!("{name} ({})", session.user)),
+            (label("card-language"), session.lang.to_string()),
+            (label("card-intents"), list(intents)),
+            (label("card-slots"), list(slots)),
+            (
+                label("card-order"),
+                session.order.clone().unwrap_or_else(|| none.clone()),
+            ),
+        ]
+    }
+
+    /// The summary card the agents see first: language, intents seen, slots,
+    /// the order, and the last turns.
+    pub fn agent_card(&self, session: &Session, name: &str, lang: Lang) -> AgentCard {
+        let mut text = self.text(lang, "card-title");
+        for (label, value) in self.card_fields(session, name, lang) {
+            text.push_str(&format!("\n{label}: {value}"));
+        }
+        text.push_str(&format!("\n{}:", self.text(lang, "card-transcript")));
         let skip = session.transcript.len().saturating_sub(CARD_TURNS);
         for turn in session.transcript.iter().skip(skip) {
             let who = match turn.from {

@@ -25,9 +25,11 @@ use std::sync::{Arc, Mutex};
 
 mod answers;
 mod commands;
+mod desk;
 mod handoff;
 mod repair;
 mod texts;
+pub use desk::{Claim, Handoff};
 pub use handoff::{AgentCard, Phone};
 use texts::fingerprint;
 
@@ -90,6 +92,8 @@ pub struct Engine {
     links: Option<LinkSigner>,
     /// The shop's orders, so replies can quote the buyer's own order.
     orders: Option<Arc<Reminders>>,
+    /// Who waits for a person and who is with whom, for the desks.
+    handoffs: desk::Handoffs,
 }
 
 /// One line of a reply: a text key, or words said verbatim (an agent's).
@@ -145,6 +149,7 @@ impl Engine {
             classifier,
             store,
             locks,
+            handoffs: desk::Handoffs::new(),
         }
     }
 
@@ -383,6 +388,7 @@ impl Engine {
         }
         session.updated_at = now.timestamp();
         let commit = self.store.save(&session)?;
+        self.handoffs.saw(&session);
         Ok((reply, commit))
     }
 

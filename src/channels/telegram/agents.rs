@@ -287,45 +287,55 @@ pub async fn on_group_message<R: BotApi>(
         return Ok(());
     };
     let now = Utc::now();
+    let agent = from.full_name();
+    // Another agent (here or at the web desk) holds the buyer: one owner.
+    let held_by = |owner: String| {
+        say(app
+            .engine
+            .text_with(app.agents.lang, "agent-held-by", &[("agent", &owner)]))
+    };
     match command.as_deref() {
-        Some("done" | "bot") => {
-            let reply = app.engine.release(&buyer, now).await?;
-            app.reach(bot, &buyer, Voice::Bot, &reply).await?;
-            notice("agent-released").await?;
-            if let Err(e) = bot.close_forum_topic(group, thread).await {
-                tracing::debug!(error = %e, "closing a topic failed");
+        Some("done" | "bot") => match app.engine.hand_back(&buyer, &agent, now).await? {
+            Ok(reply) => {
+                app.reach(bot, &buyer, Voice::Bot, &reply).await?;
+                notice("agent-released").await?;
+                if let Err(e) = bot.close_forum_topic(group, thread).await {
+                    tracing::debug!(error = %e, "closing a topic failed");
+                }
             }
-        }
+            Err(owner) => held_by(owner).await?,
+        },
         Some("note") => {
             let note = text
                 .trim()
                 .split_once(char::is_whitespace)
                 .map_or("", |(_, rest)| rest.trim());
-            app.engine
-                .agent_note(&buyer, &from.full_name(), note, now)
-                .await?;
+            app.engine.agent_note(&buyer, &agent, note, now).await?;
             notice("agent-note-saved").await?;
         }
         Some(_) => {
             notice("agents-only").await?;
         }
-        None if !text.is_empty() => {
-            let reply = app
-                .engine
-                .agent_says(&buyer, &from.full_name(), text, now)
-                .await?;
-            if !app.engine.session(&buyer)?.is_some_and(|s| s.blocked) {
-                app.reach(bot, &buyer, Voice::Agent, &reply).await?;
+        None if !text.is_empty() => match app.engine.agent_says(&buyer, &agent, text, now).await? {
+            Ok(reply) => {
+                if !app.engine.session(&buyer)?.is_some_and(|s| s.blocked) {
+                    app.reach(bot, &buyer, Voice::Agent, &reply).await?;
+                }
             }
-        }
+            Err(owner) => held_by(owner).await?,
+        },
         None => match buyer_chat(&buyer) {
             // A photo or file from the agent: pass it on as it is.
-            Some(chat) => {
-                app.engine
-                    .agent_says(&buyer, &from.full_name(), "[media]", now)
-                    .await?;
-                bot.copy_message(chat, group, msg.id).await?;
-            }
+            Some(chat) => match app
+                .engine
+                .agent_says(&buyer, &agent, "[media]", now)
+                .await?
+            {
+                Ok(_) => {
+                    bot.copy_message(chat, group, msg.id).await?;
+                }
+                Err(owner) => held_by(owner).await?,
+            },
             // Another channel shows words only: the agent is told so.
             None => notice("agent-web-words-only").await?,
         },

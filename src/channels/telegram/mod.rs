@@ -10,7 +10,7 @@ mod agents;
 mod group;
 mod reminders;
 
-use crate::channels::desk::{Desk, Outbox, Voice};
+use crate::channels::desk::{Desk, Outbox, Shown, Voice};
 use crate::engine::{Engine, Reply};
 use crate::error::Error;
 use crate::lang::Lang;
@@ -379,6 +379,35 @@ impl Telegram {
             }
         }
         Ok(())
+    }
+}
+
+/// Telegram's buyers, for a desk elsewhere (the web desk): an agent's
+/// words there reach the buyer's Telegram chat through `bot`.
+pub struct TelegramBuyers<R> {
+    app: Arc<Telegram>,
+    bot: R,
+}
+
+impl<R: BotApi> TelegramBuyers<R> {
+    pub fn new(app: Arc<Telegram>, bot: R) -> Self {
+        TelegramBuyers { app, bot }
+    }
+}
+
+impl<R: BotApi> Outbox for TelegramBuyers<R> {
+    fn holds(&self, buyer: &BuyerId) -> bool {
+        buyer_chat(buyer).is_some()
+    }
+
+    fn show<'a>(&'a self, buyer: &'a BuyerId, _: Voice, reply: &'a Reply) -> Shown<'a> {
+        Box::pin(async move {
+            let Some(chat) = buyer_chat(buyer) else {
+                return Err(Error::Setup(format!("{buyer} is not a Telegram chat")));
+            };
+            (self.app.deliver(&self.bot, chat, buyer, reply).await)
+                .map_err(|e| Error::Setup(format!("sending to {buyer} on Telegram failed: {e}")))
+        })
     }
 }
 
