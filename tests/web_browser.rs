@@ -2,114 +2,14 @@
 //! (Debian's `chromium` and `chromium-driver`; CI installs them). These
 //! tests fail, not skip, when the browser is missing.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use browser::{browser, keep_screenshot, lines, type_and_send, until};
+use fantoccini::{Client, Locator};
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-/// chromedriver, stopped when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A headless Chromium asking for pages in `lang` (`en-US`, `zh-CN`).
-async fn browser(lang: &str) -> (Driver, Client) {
-    let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("these tests need chromedriver: apt-get install -y chromium chromium-driver");
-    let driver = Driver(driver);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                        "--window-size=420,780", format!("--lang={lang}")],
-               "prefs": {"intl.accept_languages": lang}}),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
-    (driver, client)
-}
-
-/// The texts of the page's lines of `from` (`buyer`, `bot`).
-async fn lines(client: &Client, from: &str) -> Vec<String> {
-    let mut texts = Vec::new();
-    for line in client
-        .find_all(Locator::Css(&format!("#log .line.{from}")))
-        .await
-        .unwrap()
-    {
-        texts.push(line.text().await.unwrap());
-    }
-    texts
-}
-
-/// Waits (up to 10 s) until `ready` holds for the page.
-async fn until<F, Fut>(what: &str, client: &Client, ready: F)
-where
-    F: Fn(Client) -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if ready(client.clone()).await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!(
-        "timed out waiting for {what}: {}",
-        client.source().await.unwrap_or_default()
-    );
-}
-
-async fn type_and_send(client: &Client, text: &str) {
-    let input = client.find(Locator::Id("text")).await.unwrap();
-    input.send_keys(text).await.unwrap();
-    client
-        .find(Locator::Id("send"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Saves a screenshot for the README when PAYNUDGE_SCREENSHOTS names a folder.
-async fn keep_screenshot(client: &Client, name: &str) {
-    let png = client.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG"));
-    if let Ok(dir) = std::env::var("PAYNUDGE_SCREENSHOTS") {
-        std::fs::write(std::path::Path::new(&dir).join(name), png).unwrap();
-    }
-}
 
 /// A conversation with a button tap in `lang`; returns the buyer's lines.
 async fn conversation(client: &Client, base: &str, says: &str) -> Vec<String> {

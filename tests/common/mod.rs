@@ -131,23 +131,77 @@ pub async fn web_chat_for(
     dir: &Path,
     addr: std::net::SocketAddr,
 ) -> (Running, Arc<paynudge::channels::web::Web>) {
-    use paynudge::channels::web::{Visitors, Web, WebLog, router};
+    let web = web_of(engine, db, dir);
+    let router = paynudge::channels::web::router(web.clone());
+    (serve(router, web.clone(), addr).await, web)
+}
+
+fn web_of(
+    engine: Arc<Engine>,
+    db: &paynudge::store::SyncedDb,
+    dir: &Path,
+) -> Arc<paynudge::channels::web::Web> {
+    use paynudge::channels::web::{Visitors, Web, WebLog};
     let log = WebLog::open(db).unwrap();
     let visitors = Visitors::new(WEB_SECRET).unwrap();
     // Inside the test's own directory, so nothing is left behind.
-    let web = Arc::new(Web::new(engine, log, visitors, dir.join("attachments")));
+    Arc::new(Web::new(engine, log, visitors, dir.join("attachments")))
+}
+
+/// Serves `router` on `addr` until the returned sender is dropped, then
+/// closes the chat's streams.
+async fn serve(
+    router: axum::Router,
+    web: Arc<paynudge::channels::web::Web>,
+    addr: std::net::SocketAddr,
+) -> Running {
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let chat = web.clone();
     let server = tokio::spawn(paynudge::channels::http::serve(
         listener,
-        router(web.clone()),
+        router,
         Default::default(),
         async move {
             let _ = stopped.await;
-            chat.close_streams();
+            web.close_streams();
         },
     ));
-    ((addr, stop, server), web)
+    (addr, stop, server)
+}
+
+/// The password of every desk agent in the tests.
+pub const DESK_PASSWORD: &str = "a desk password for the tests";
+
+/// A config whose desk lets `names` sign in with [`DESK_PASSWORD`].
+pub fn desk_config(names: &[&str]) -> Config {
+    let mut config = Config::default();
+    let hash = paynudge::channels::agent_desk::hash_password(DESK_PASSWORD).unwrap();
+    for name in names {
+        config.desk.agents.push(paynudge::config::DeskAgent {
+            name: name.to_string(),
+            password_hash: hash.clone(),
+            lang: paynudge::Lang::En,
+        });
+    }
+    config
+}
+
+/// The web chat and the agents' desk on one listener, as `paynudge serve`
+/// runs them; agents' words go out through the web chat and `others`.
+pub async fn chat_and_desk(
+    engine: Arc<Engine>,
+    db: &paynudge::store::SyncedDb,
+    dir: &Path,
+    others: Vec<Arc<dyn paynudge::channels::desk::Outbox>>,
+) -> (Running, Arc<paynudge::channels::web::Web>) {
+    use paynudge::channels::agent_desk::{self, AgentDesk};
+    let web = web_of(engine.clone(), db, dir);
+    let desk = Arc::new(AgentDesk::new(engine, dir.join("attachments")).unwrap());
+    let mut outboxes: Vec<Arc<dyn paynudge::channels::desk::Outbox>> = vec![web.clone()];
+    outboxes.extend(others);
+    desk.reach_through(outboxes);
+    let router = paynudge::channels::web::router(web.clone()).merge(agent_desk::router(desk));
+    let running = serve(router, web.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    (running, web)
 }

@@ -275,7 +275,7 @@ fn conversation_live(desk: &AgentDesk, agent: &Agent, session: &Session) -> Mark
     let t = |key: &str| desk.text(lang, key);
     let name = display_name(&session.user);
     html! {
-        div.live {
+        div.live.chat {
             h1 { (name) }
             @match &session.owner {
                 Owner::Agent { agent: owner } if *owner == agent.name => p.status.yours { (t("desk-yours")) },
