@@ -59,6 +59,10 @@ const PART_VARS: &[(&str, &[&str])] = &[
     ("desk-held-by", &["agent"]),
     ("desk-locked", &["minutes"]),
     ("desk-minutes", &["minutes"]),
+    (
+        "desk-plan-summary",
+        &["shown", "matched", "orders", "message", "call"],
+    ),
 ];
 
 /// Texts the engine itself says, outside any dialog.
@@ -219,6 +223,24 @@ pub const DESK_KEYS: &[&str] = &[
     "desk-channel-web",
     "desk-channel-telegram",
     "desk-screenshot",
+    "desk-nav-queue",
+    "desk-nav-calls",
+    "desk-nav-plan",
+    "desk-nav-report",
+    "desk-calls",
+    "desk-calls-empty",
+    "desk-plan",
+    "desk-plan-summary",
+    "desk-filter-decision",
+    "desk-filter-any",
+    "desk-filter-message",
+    "desk-filter-call",
+    "desk-filter-none",
+    "desk-filter-apply",
+    "desk-col-amount",
+    "desk-col-decision",
+    "desk-page-previous",
+    "desk-page-next",
 ];
 
 /// Replies an agent at the web desk can pick, in the buyer's language.

@@ -446,3 +446,110 @@ async fn a_telegram_buyer_is_served_from_the_desk() {
     assert!(seen, "the buyer's words on the desk");
     running.stop().await;
 }
+
+/// A small order and a large one (a call task), created on a Monday at
+/// 10:00 in Beijing; returns that time.
+fn two_orders(engine: &Engine) -> chrono::DateTime<chrono::Utc> {
+    let orders = engine.orders().unwrap();
+    let t0 = chrono::DateTime::parse_from_rfc3339("2025-11-17T10:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    for (id, buyer, amount) in [("S-1", "web:5005", 99), ("L-1", "web:6006", 5000)] {
+        let event = paynudge::orders::Event::parse(&serde_json::json!({"event": "created",
+            "order_id": id, "buyer": buyer, "items": [{"name": "Wool scarf"}],
+            "amount": amount, "at": t0.timestamp(), "buyer_phone": "13812348000",
+            "buyer_name": "<i>Li</i>"}))
+        .unwrap();
+        orders.ingest(&event, t0).unwrap();
+    }
+    t0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_task_is_worked_at_the_desk_and_counts_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::desk_config(&["amy"]);
+    config.reminders.holdout_percent = 0;
+    let (engine, db) = common::web_engine(dir.path(), config);
+    let engine = Arc::new(engine);
+    let ((addr, _stop, _server), web) =
+        common::chat_and_desk(engine.clone(), &db, dir.path(), Vec::new()).await;
+    let t0 = two_orders(&engine);
+    let (mut amy, csrf) = Client::signed_in(addr, "amy").await;
+    assert!(
+        amy.get("/desk/calls")
+            .await
+            .body
+            .contains("No call tasks are open")
+    );
+
+    // The scheduler's time comes: the large order is a call task.
+    let sent = web
+        .send_due_reminders(t0 + chrono::Duration::minutes(31))
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 2);
+    let calls = amy.get("/desk/calls").await;
+    assert_eq!(calls.status, 200);
+    assert!(calls.body.contains("data-order=\"L-1\""), "{}", calls.body);
+    assert!(!calls.body.contains("data-order=\"S-1\""));
+    assert!(
+        calls.body.contains("13812348000"),
+        "the whole number to dial"
+    );
+    assert!(calls.body.contains("&lt;i&gt;Li&lt;/i&gt;"));
+    for outcome in paynudge::reminders::CallOutcome::ALL {
+        assert!(calls.body.contains(&format!("value=\"{}\"", outcome.key())));
+    }
+
+    // Without the token nothing is recorded; "no answer" keeps the task;
+    // "will pay" closes it, and the report counts it.
+    let forged = amy
+        .post(
+            "/desk/calls/outcome",
+            &[("csrf", "x"), ("order", "L-1"), ("outcome", "will-pay")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let orders = engine.orders().unwrap();
+    assert_eq!(orders.order("L-1").unwrap().unwrap().call_outcome, None);
+    for (outcome, open) in [("no-answer", true), ("will-pay", false)] {
+        let answer = amy
+            .post(
+                "/desk/calls/outcome",
+                &[("csrf", &csrf), ("order", "L-1"), ("outcome", outcome)],
+            )
+            .await;
+        assert_eq!(answer.status, 303, "{}", answer.body);
+        let calls = amy.get("/desk/calls").await;
+        assert_eq!(calls.body.contains("data-order=\"L-1\""), open, "{outcome}");
+    }
+    let unknown = amy
+        .post(
+            "/desk/calls/outcome",
+            &[("csrf", &csrf), ("order", "NOPE"), ("outcome", "paid")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let report = amy.get("/desk/report?days=0").await;
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("will-pay"), "{}", report.body);
+    assert!(report.body.contains("<svg"));
+
+    // The plan, filtered and paged, from the running process.
+    let plan = amy.get("/desk/plan").await;
+    assert_eq!(plan.status, 200);
+    assert!(plan.body.contains("S-1") && plan.body.contains("L-1"));
+    // A year on, neither gets a reminder: one would close, one was called.
+    let none = amy.get("/desk/plan?decision=none").await;
+    assert!(none.body.contains("none: call_done") && none.body.contains("none: would_close"));
+    let messages = amy.get("/desk/plan?decision=message").await;
+    assert!(!messages.body.contains(">S-1<") && !messages.body.contains(">L-1<"));
+    let by_buyer = amy.get("/desk/plan?buyer=5005").await;
+    assert!(by_buyer.body.contains(">S-1<") && !by_buyer.body.contains(">L-1<"));
+    assert!(
+        by_buyer.body.contains("Showing 1 of 1 matching orders"),
+        "{}",
+        by_buyer.body
+    );
+}

@@ -264,3 +264,69 @@ async fn an_agent_claims_a_web_buyer_replies_live_and_hands_them_back() {
     agent.close().await.unwrap();
     buyer.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_tasks_outcome_button_closes_it_and_the_report_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::desk_config(&["Amy"]);
+    config.reminders.holdout_percent = 0;
+    let (engine, db) = common::web_engine(dir.path(), config);
+    let engine = Arc::new(engine);
+    let ((addr, _stop, _server), web) =
+        common::chat_and_desk(engine.clone(), &db, dir.path(), Vec::new()).await;
+    // A large order, due for its call on a Monday morning in Beijing.
+    let t0 = chrono::DateTime::parse_from_rfc3339("2025-11-17T10:00:00+08:00")
+        .unwrap()
+        .to_utc();
+    let event = paynudge::orders::Event::parse(&serde_json::json!({"event": "created",
+        "order_id": "L-7", "buyer": "web:7007", "items": [{"name": "Down coat"}],
+        "amount": 5000, "at": t0.timestamp(), "buyer_phone": "13812348000"}))
+    .unwrap();
+    engine.orders().unwrap().ingest(&event, t0).unwrap();
+    web.send_due_reminders(t0 + chrono::Duration::minutes(31))
+        .await
+        .unwrap();
+
+    let (_driver, agent) = browser("en-US").await;
+    agent.set_window_size(1100, 700).await.unwrap();
+    agent
+        .goto(&format!("http://{addr}/desk/signin"))
+        .await
+        .unwrap();
+    let name = agent.find(Locator::Css("input[name=name]")).await.unwrap();
+    name.send_keys("Amy").await.unwrap();
+    let password = agent
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap();
+    password.send_keys(common::DESK_PASSWORD).await.unwrap();
+    click(&agent, "form.signin button").await;
+    click(&agent, "header nav a[href='/desk/calls']").await;
+    until("the call task", &agent, |c| async move {
+        !c.find_all(Locator::Css("section.call[data-order='L-7']"))
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    let script = texts(&agent, "section.call pre").await.join("\n");
+    assert!(script.contains("13812348000"), "{script}");
+    keep_screenshot(&agent, "desk-calls.png").await;
+    click(&agent, "section.call button[value='will-pay']").await;
+    until("the task closed", &agent, |c| async move {
+        c.find_all(Locator::Css("section.call"))
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    let order = engine.orders().unwrap().order("L-7").unwrap().unwrap();
+    assert_eq!(order.call_outcome.as_deref(), Some("will-pay"));
+    agent
+        .goto(&format!("http://{addr}/desk/report?days=0"))
+        .await
+        .unwrap();
+    let page = agent.source().await.unwrap();
+    assert!(page.contains("will-pay"), "{page}");
+    agent.close().await.unwrap();
+}

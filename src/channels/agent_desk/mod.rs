@@ -14,13 +14,18 @@
 //! - `actions.rs`: claim, reply, note, hand back (POSTs, each checked
 //!   against the agent's CSRF token);
 //! - `events.rs`: `GET /desk/events`, which buyers changed, for the page's
-//!   live updates (`desk.js`).
+//!   live updates (`desk.js`);
+//! - `calls.rs`: call tasks for large orders, with outcome buttons;
+//! - `figures.rs`: the reminder plan and the conversion report, read from
+//!   the running process.
 //!
 //! Nothing under `/desk` answers without a signed-in agent: a buyer's
 //! visitor cookie is a different cookie and opens nothing here.
 
 mod actions;
+mod calls;
 mod events;
+mod figures;
 mod pages;
 mod signin;
 
@@ -88,6 +93,10 @@ pub fn router(desk: Arc<AgentDesk>) -> Router {
         .route("/desk/note", post(actions::note))
         .route("/desk/hand-back", post(actions::hand_back))
         .route("/desk/events", get(events::events))
+        .route("/desk/calls", get(calls::calls))
+        .route("/desk/calls/outcome", post(calls::outcome))
+        .route("/desk/plan", get(figures::plan))
+        .route("/desk/report", get(figures::report))
         .route("/desk/files/{name}", get(screenshot))
         .route("/desk.js", get(script))
         .route("/desk.css", get(style))

@@ -35,7 +35,7 @@ pub(super) fn respond(status: StatusCode, markup: Markup) -> Response {
         .into_response()
 }
 
-fn layout(desk: &AgentDesk, lang: Lang, agent: Option<&Agent>, body: Markup) -> Markup {
+pub(super) fn layout(desk: &AgentDesk, lang: Lang, agent: Option<&Agent>, body: Markup) -> Markup {
     let t = |key: &str| desk.text(lang, key);
     html! {
         (DOCTYPE)
@@ -51,6 +51,12 @@ fn layout(desk: &AgentDesk, lang: Lang, agent: Option<&Agent>, body: Markup) -> 
                 header {
                     a.home href="/desk" { (t("desk-title")) }
                     @if let Some(agent) = agent {
+                        nav {
+                            a href="/desk" { (t("desk-nav-queue")) }
+                            a href="/desk/calls" { (t("desk-nav-calls")) }
+                            a href="/desk/plan" { (t("desk-nav-plan")) }
+                            a href="/desk/report" target="_blank" { (t("desk-nav-report")) }
+                        }
                         span.who { (agent.name) }
                         form method="post" action="/desk/signout" {
                             input type="hidden" name="csrf" value=(agent.csrf);
@@ -364,8 +370,13 @@ fn chat_href(buyer: &UserId) -> String {
 
 /// A buyer id, percent-encoded for a query string.
 pub(super) fn chat_query(buyer: &UserId) -> String {
+    encode(buyer.as_str())
+}
+
+/// `text` percent-encoded for a query string.
+pub(super) fn encode(text: &str) -> String {
     let mut encoded = String::new();
-    for byte in buyer.as_str().bytes() {
+    for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b':') {
             encoded.push(char::from(byte));
         } else {

@@ -21,8 +21,10 @@ impl Deliver for Delivery {
                     .ok_or_else(|| DeliveryError::Permanent("the order names no buyer".into()))?;
                 desk::remind_through(&*self.0, engine, &buyer, reminder).await
             }
+            // Recorded on the order when this returns: the agents' desk
+            // lists it under Calls until an outcome closes it.
             Channel::Call => {
-                tracing::warn!(order = %reminder.order.id, "call task with no support group (agents.chat_id): `paynudge calls` lists them");
+                tracing::info!(order = %reminder.order.id, "call task due: on the agents' desk (/desk/calls)");
                 Ok(())
             }
         }
