@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use std::collections::{HashSet, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,21 +20,38 @@ pub async fn events(State(desk): State<Arc<AgentDesk>>, headers: HeaderMap) -> R
         return *answer;
     }
     let changes = desk.engine.handoff_changes();
-    let stream = futures_util::stream::unfold((changes, desk), |(mut changes, desk)| async move {
-        let buyer = match changes.recv().await {
-            Ok(buyer) => buyer.as_str().to_string(),
-            Err(RecvError::Lagged(_)) => "*".to_string(),
-            Err(RecvError::Closed) => return None,
-        };
-        let store = desk.engine.store();
-        if let Err(e) = crate::store::wait_durable(store, store.barrier()).await {
-            tracing::warn!(error = %e, "the desk's change did not become durable");
-            return None;
+    let start = (changes, desk, VecDeque::new());
+    let stream = futures_util::stream::unfold(start, |(mut changes, desk, mut ready)| async move {
+        if ready.is_empty() {
+            // Whatever changed meanwhile goes out after one wait for
+            // durability, each buyer once: a busy evening's changes never
+            // queue behind a flush each.
+            let mut batch = vec![next(changes.recv().await)?];
+            while let Ok(buyer) = changes.try_recv() {
+                batch.push(buyer.as_str().to_string());
+            }
+            let store = desk.engine.store();
+            if let Err(e) = crate::store::wait_durable(store, store.barrier()).await {
+                tracing::warn!(error = %e, "the desk's change did not become durable");
+                return None;
+            }
+            let mut seen = HashSet::new();
+            ready.extend(batch.into_iter().filter(|b| seen.insert(b.clone())));
         }
+        let buyer = ready.pop_front()?;
         let event = Event::default().event("change").data(buyer);
-        Some((Ok::<_, Infallible>(event), (changes, desk)))
+        Some((Ok::<_, Infallible>(event), (changes, desk, ready)))
     });
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
+}
+
+/// A change's buyer; `*` when this stream fell behind and missed some.
+fn next(received: Result<crate::session::UserId, RecvError>) -> Option<String> {
+    match received {
+        Ok(buyer) => Some(buyer.as_str().to_string()),
+        Err(RecvError::Lagged(_)) => Some("*".to_string()),
+        Err(RecvError::Closed) => None,
+    }
 }
