@@ -41,7 +41,10 @@ async fn request(addr: SocketAddr, head: &str, body: &str) -> (u16, String) {
     let mut raw = String::new();
     stream.read_to_string(&mut raw).await.unwrap();
     let status = raw.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = raw.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
     (status, body)
 }
 
@@ -109,7 +112,11 @@ async fn sign_in(addr: SocketAddr, name: &str) -> Agent {
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).await.unwrap();
-    let form_cookie = field(&raw, "set-cookie: ").split(';').next().unwrap().to_string();
+    let form_cookie = field(&raw, "set-cookie: ")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let token = field(&raw, "name=\"form\" value=\"").to_string();
     let body = form(&[
         ("name", name),
@@ -124,7 +131,11 @@ async fn sign_in(addr: SocketAddr, name: &str) -> Agent {
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).await.unwrap();
-    let cookie = field(&raw, "set-cookie: ").split(';').next().unwrap().to_string();
+    let cookie = field(&raw, "set-cookie: ")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let (_, page) = request(addr, &format!("GET /desk HTTP/1.1\r\nCookie: {cookie}"), "").await;
     let csrf = field(&page, "name=\"csrf\" value=\"").to_string();
     let events: Arc<std::sync::Mutex<HashMap<String, mpsc::UnboundedSender<Instant>>>> =
@@ -245,12 +256,20 @@ async fn talk(
             addr,
             &agent,
             "/desk/reply",
-            &[("csrf", &agent.csrf), ("buyer", &buyer.id), ("text", &reply)],
+            &[
+                ("csrf", &agent.csrf),
+                ("buyer", &buyer.id),
+                ("text", &reply),
+            ],
         )
         .await;
         assert_eq!(status, 303);
         loop {
-            let (text, at) = buyer.agent_lines.recv().await.expect("the chat's stream is open");
+            let (text, at) = buyer
+                .agent_lines
+                .recv()
+                .await
+                .expect("the chat's stream is open");
             if text == reply {
                 to_buyer.push(at - sent);
                 break;
