@@ -170,6 +170,7 @@ pub const ENGINE_KEYS: &[&str] = &[
     "understood",
     "reminders-off-again",
     "handoff-claimed",
+    "handoff-closed",
     "agent-held-by",
 ];
 
@@ -241,6 +242,7 @@ pub const DESK_KEYS: &[&str] = &[
     "desk-col-decision",
     "desk-page-previous",
     "desk-page-next",
+    "desk-close",
 ];
 
 /// Replies an agent at the web desk can pick, in the buyer's language.

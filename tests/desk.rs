@@ -444,6 +444,21 @@ async fn a_telegram_buyer_is_served_from_the_desk() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(seen, "the buyer's words on the desk");
+    // Closing thanks the buyer on Telegram and leaves them with the bot.
+    let sent_before = fake.sent_count(chat);
+    let close = amy
+        .post("/desk/close", &[("csrf", &csrf), ("buyer", &id)])
+        .await;
+    assert_eq!(close.status, 303);
+    let texts = fake.wait_texts(chat, sent_before + 1).await;
+    assert!(
+        texts.last().unwrap().contains("Thank you for chatting"),
+        "{texts:?}"
+    );
+    let buyer = UserId::parse(&id).unwrap();
+    assert_eq!(engine.session(&buyer).unwrap().unwrap().owner, Owner::Bot);
+    let queue = amy.get("/desk").await;
+    assert!(!queue.body.contains(&id), "{}", queue.body);
     running.stop().await;
 }
 

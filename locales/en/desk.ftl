@@ -71,3 +71,5 @@ desk-col-amount = Amount
 desk-col-decision = Decision
 desk-page-previous = ← Previous
 desk-page-next = Next →
+desk-close = Close the conversation
+handoff-closed = Thank you for chatting with us! If anything else comes up, just write here.

@@ -71,3 +71,5 @@ desk-col-amount = 金额
 desk-col-decision = 决定
 desk-page-previous = ← 上一页
 desk-page-next = 下一页 →
+desk-close = 结束对话
+handoff-closed = 感谢您的耐心沟通！后续还有任何问题，直接在这里留言就好。

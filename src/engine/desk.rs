@@ -212,13 +212,15 @@ impl Engine {
         })
     }
 
-    /// `agent` hands the buyer back to the bot, which tells them so. Only
-    /// the agent who holds the buyer may, or any agent while nobody does;
-    /// `Err` names the holder.
+    /// `agent` hands the buyer back to the bot, which tells them so with
+    /// `farewell` (`handoff-released`, or `handoff-closed` when the agent
+    /// closes the conversation). Only the agent who holds the buyer may, or
+    /// any agent while nobody does; `Err` names the holder.
     pub async fn hand_back(
         &self,
         buyer: &UserId,
         agent: &str,
+        farewell: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<Reply, String>, Error> {
         let mut held_by = None;
@@ -235,7 +237,7 @@ impl Engine {
             t.session.owner = Owner::Bot;
             t.session.state = DialogState::Idle;
             t.session.misses = 0;
-            t.say("handoff-released");
+            t.say(farewell);
             t.intent = Intent::Greeting;
         })?;
         wait_durable(&*self.store, commit).await?;

@@ -1,5 +1,5 @@
 //! What an agent does at the desk: claim a buyer, reply, write a note,
-//! hand the buyer back to the bot. Each is a form POST carrying the
+//! hand the buyer back to the bot or close the conversation. Each is a form POST carrying the
 //! agent's CSRF token; the engine decides who owns the buyer, and the
 //! buyer's own channel shows what they are told.
 
@@ -185,17 +185,35 @@ pub async fn hand_back(
     headers: HeaderMap,
     Form(form): Form<Act>,
 ) -> Response {
-    let c = match check(&desk, &headers, form) {
+    end(&desk, &headers, form, "handoff-released").await
+}
+
+/// `POST /desk/close`: the agent is done with the buyer's question; the
+/// buyer is thanked and the bot answers whatever comes next.
+pub async fn close(
+    State(desk): State<Arc<AgentDesk>>,
+    headers: HeaderMap,
+    Form(form): Form<Act>,
+) -> Response {
+    end(&desk, &headers, form, "handoff-closed").await
+}
+
+async fn end(desk: &AgentDesk, headers: &HeaderMap, form: Act, farewell: &str) -> Response {
+    let c = match check(desk, headers, form) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };
     let now = chrono::Utc::now();
-    match desk.engine.hand_back(&c.buyer, &c.agent.name, now).await {
+    match desk
+        .engine
+        .hand_back(&c.buyer, &c.agent.name, farewell, now)
+        .await
+    {
         Ok(Ok(reply)) => {
-            show(&desk, &c.buyer, Voice::Bot, &reply).await;
+            show(desk, &c.buyer, Voice::Bot, &reply).await;
             Redirect::to("/desk").into_response()
         }
-        Ok(Err(owner)) => held_by(&desk, &c, &owner),
-        Err(e) => failed(&desk, &c, &e),
+        Ok(Err(owner)) => held_by(desk, &c, &owner),
+        Err(e) => failed(desk, &c, &e),
     }
 }

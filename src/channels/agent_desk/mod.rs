@@ -11,7 +11,7 @@
 //!   memory, the lock after failed sign-ins, CSRF tokens;
 //! - `pages.rs`: the queue and a conversation (maud templates, which
 //!   escape every value);
-//! - `actions.rs`: claim, reply, note, hand back (POSTs, each checked
+//! - `actions.rs`: claim, reply, note, hand back, close (POSTs, each checked
 //!   against the agent's CSRF token);
 //! - `events.rs`: `GET /desk/events`, which buyers changed, for the page's
 //!   live updates (`desk.js`);
@@ -92,6 +92,7 @@ pub fn router(desk: Arc<AgentDesk>) -> Router {
         .route("/desk/reply", post(actions::reply))
         .route("/desk/note", post(actions::note))
         .route("/desk/hand-back", post(actions::hand_back))
+        .route("/desk/close", post(actions::close))
         .route("/desk/events", get(events::events))
         .route("/desk/calls", get(calls::calls))
         .route("/desk/calls/outcome", post(calls::outcome))

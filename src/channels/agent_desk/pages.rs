@@ -267,10 +267,17 @@ pub(super) fn conversation_page(
             textarea name="text" rows="2" maxlength="4000" placeholder=(t("desk-note-placeholder")) {}
             button type="submit" { (t("desk-note")) }
         }
-        form.hand-back method="post" action="/desk/hand-back" {
-            input type="hidden" name="csrf" value=(agent.csrf);
-            input type="hidden" name="buyer" value=(buyer);
-            button type="submit" { (t("desk-hand-back")) }
+        div.endings {
+            form.hand-back method="post" action="/desk/hand-back" {
+                input type="hidden" name="csrf" value=(agent.csrf);
+                input type="hidden" name="buyer" value=(buyer);
+                button type="submit" { (t("desk-hand-back")) }
+            }
+            form.close method="post" action="/desk/close" {
+                input type="hidden" name="csrf" value=(agent.csrf);
+                input type="hidden" name="buyer" value=(buyer);
+                button type="submit" { (t("desk-close")) }
+            }
         }
     };
     respond(status, layout(desk, lang, Some(agent), body))

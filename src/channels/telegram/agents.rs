@@ -295,7 +295,11 @@ pub async fn on_group_message<R: BotApi>(
             .text_with(app.agents.lang, "agent-held-by", &[("agent", &owner)]))
     };
     match command.as_deref() {
-        Some("done" | "bot") => match app.engine.hand_back(&buyer, &agent, now).await? {
+        Some("done" | "bot") => match app
+            .engine
+            .hand_back(&buyer, &agent, "handoff-released", now)
+            .await?
+        {
             Ok(reply) => {
                 app.reach(bot, &buyer, Voice::Bot, &reply).await?;
                 notice("agent-released").await?;

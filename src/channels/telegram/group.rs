@@ -150,11 +150,19 @@ pub async fn send_loop<G: BotApi>(app: Weak<Telegram>, bot: G) {
     }
 }
 
+/// Lines a buyer wrote after asking for a person that the card, posted
+/// later, quotes instead of relaying: the card shows the last 8 turns, and
+/// the request plus three lines with the bot's acknowledgements are 8.
+const QUOTED_BY_CARD: usize = 3;
+
 /// A buyer's texts waiting together become one message: the group's
 /// budget is spent per message, not per buyer line. Order per buyer holds:
-/// a text joins the buyer's previous job only if that job is a text relay.
+/// a text joins the buyer's previous job only if that job is a text relay,
+/// or the buyer's topic card not yet posted, which will quote it (the card
+/// is written from the session when it is posted).
 fn merged(batch: Vec<Queued>) -> Vec<Queued> {
     let mut out: Vec<Queued> = Vec::with_capacity(batch.len());
+    let mut quoted: std::collections::HashMap<String, usize> = Default::default();
     for queued in batch {
         if let Job::Relay {
             buyer,
@@ -168,19 +176,31 @@ fn merged(batch: Vec<Queued>) -> Vec<Queued> {
                 | Job::Notice { buyer: b, .. } => b == buyer,
                 Job::Say { .. } => false,
             });
-            if let Some(Queued {
-                job:
-                    Job::Relay {
-                        what: Relayed::Text { text: joined, from },
-                        ..
-                    },
-                ..
-            }) = previous
-            {
-                joined.push('\n');
-                joined.push_str(text);
-                *from = None;
-                continue;
+            match previous {
+                Some(Queued {
+                    job:
+                        Job::Relay {
+                            what: Relayed::Text { text: joined, from },
+                            ..
+                        },
+                    ..
+                }) => {
+                    joined.push('\n');
+                    joined.push_str(text);
+                    *from = None;
+                    continue;
+                }
+                Some(Queued {
+                    job: Job::Open { .. },
+                    ..
+                }) => {
+                    let count = quoted.entry(buyer.as_str().to_string()).or_default();
+                    if *count < QUOTED_BY_CARD {
+                        *count += 1;
+                        continue;
+                    }
+                }
+                _ => {}
             }
         }
         out.push(queued);
@@ -288,6 +308,7 @@ mod tests {
                     if from.is_some() { "" } else { " (merged)" }
                 ),
                 Job::Relay { buyer, .. } => format!("{buyer}: [media]"),
+                Job::Open { buyer, .. } => format!("{buyer}: card"),
                 _ => "other".into(),
             })
             .collect()
@@ -322,6 +343,30 @@ mod tests {
                 "tg:1: [media]",
                 "tg:1: c"
             ]
+        );
+    }
+
+    #[test]
+    fn a_card_not_yet_posted_quotes_the_buyers_next_three_lines() {
+        let open = |buyer: &str| Queued {
+            job: Job::Open {
+                buyer: BuyerId::parse(buyer).unwrap(),
+                name: String::new(),
+            },
+            at: Instant::now(),
+        };
+        let batch = vec![
+            open("tg:1"),
+            relay("tg:1", "a"),
+            relay("tg:2", "x"),
+            relay("tg:1", "b"),
+            relay("tg:1", "c"),
+            relay("tg:1", "d"),
+            relay("tg:1", "e"),
+        ];
+        assert_eq!(
+            texts(&merged(batch)),
+            ["tg:1: card", "tg:2: x", "tg:1: d\ne (merged)"]
         );
     }
 }
