@@ -81,24 +81,6 @@ fn field<'a>(page: &'a str, marker: &str) -> &'a str {
         .unwrap_or_else(|| panic!("{marker} in {page}"))
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 struct Agent {
     cookie: String,
     csrf: String,
@@ -118,7 +100,7 @@ async fn sign_in(addr: SocketAddr, name: &str) -> Agent {
         .unwrap()
         .to_string();
     let token = field(&raw, "name=\"form\" value=\"").to_string();
-    let body = form(&[
+    let body = common::form(&[
         ("name", name),
         ("password", common::DESK_PASSWORD),
         ("form", &token),
@@ -216,7 +198,7 @@ async fn post_form(addr: SocketAddr, agent: &Agent, path: &str, pairs: &[(&str, 
         "POST {path} HTTP/1.1\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded",
         agent.cookie
     );
-    request(addr, &head, &form(pairs)).await.0
+    request(addr, &head, &common::form(pairs)).await.0
 }
 
 /// One buyer and their agent talking in turn until `until`; the latencies

@@ -49,24 +49,6 @@ struct Client {
     cookies: HashMap<String, String>,
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 impl Client {
     fn new(addr: SocketAddr) -> Client {
         Client {
@@ -124,7 +106,7 @@ impl Client {
     }
 
     async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Answer {
-        self.send("POST", path, &form(pairs)).await
+        self.send("POST", path, &common::form(pairs)).await
     }
 
     async fn sign_in(&mut self, name: &str, password: &str) -> Answer {

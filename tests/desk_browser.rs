@@ -64,6 +64,26 @@ async fn hostile_site(desk: std::net::SocketAddr, buyer: &str) -> std::net::Sock
     addr
 }
 
+/// A browser where Amy has signed in: it asks for `/desk`, is sent to the
+/// sign-in, and signs in.
+async fn signed_in(base: &str) -> (browser::Driver, Client) {
+    let (driver, agent) = browser("en-US").await;
+    // A desktop's width: a phone's hides the queue's last two columns.
+    agent.set_window_size(1100, 700).await.unwrap();
+    agent.goto(&format!("{base}/desk")).await.unwrap();
+    let at = agent.current_url().await.unwrap();
+    assert!(at.path().ends_with("/desk/signin"), "{at}");
+    let name = agent.find(Locator::Css("input[name=name]")).await.unwrap();
+    name.send_keys("Amy").await.unwrap();
+    let password = agent
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap();
+    password.send_keys(common::DESK_PASSWORD).await.unwrap();
+    click(&agent, "form.signin button").await;
+    (driver, agent)
+}
+
 fn owner(engine: &Engine, buyer: &UserId) -> Owner {
     engine.session(buyer).unwrap().unwrap().owner
 }
@@ -96,26 +116,7 @@ async fn an_agent_claims_a_web_buyer_replies_live_and_hands_them_back() {
     .await;
 
     // The desk sends a stranger to sign in; the agent signs in.
-    let (_agent_driver, agent) = browser("en-US").await;
-    // A desktop's width: a phone's hides the queue's last two columns.
-    agent.set_window_size(1100, 700).await.unwrap();
-    agent.goto(&format!("{base}/desk")).await.unwrap();
-    assert!(
-        agent
-            .current_url()
-            .await
-            .unwrap()
-            .path()
-            .ends_with("/desk/signin")
-    );
-    let name = agent.find(Locator::Css("input[name=name]")).await.unwrap();
-    name.send_keys("Amy").await.unwrap();
-    let password = agent
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap();
-    password.send_keys(common::DESK_PASSWORD).await.unwrap();
-    click(&agent, "form.signin button").await;
+    let (_agent_driver, agent) = signed_in(&base).await;
     until("the queue with the buyer", &agent, |c| async move {
         texts(&c, "tr.waiting td.last").await.len() == 1
     })
@@ -287,20 +288,7 @@ async fn a_call_tasks_outcome_button_closes_it_and_the_report_counts_it() {
         .await
         .unwrap();
 
-    let (_driver, agent) = browser("en-US").await;
-    agent.set_window_size(1100, 700).await.unwrap();
-    agent
-        .goto(&format!("http://{addr}/desk/signin"))
-        .await
-        .unwrap();
-    let name = agent.find(Locator::Css("input[name=name]")).await.unwrap();
-    name.send_keys("Amy").await.unwrap();
-    let password = agent
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap();
-    password.send_keys(common::DESK_PASSWORD).await.unwrap();
-    click(&agent, "form.signin button").await;
+    let (_driver, agent) = signed_in(&format!("http://{addr}")).await;
     click(&agent, "header nav a[href='/desk/calls']").await;
     until("the call task", &agent, |c| async move {
         !c.find_all(Locator::Css("section.call[data-order='L-7']"))

@@ -118,6 +118,14 @@ impl Handoffs {
     }
 }
 
+/// The agent other than `agent` who holds the buyer, if one does.
+fn held_by_another(owner: &Owner, agent: &str) -> Option<String> {
+    match owner {
+        Owner::Agent { agent: holder } if holder != agent => Some(holder.clone()),
+        _ => None,
+    }
+}
+
 impl Engine {
     /// Buyers waiting for a person or with one, those waiting longest first.
     pub fn handoffs(&self) -> Result<Vec<Handoff>, Error> {
@@ -190,10 +198,8 @@ impl Engine {
     ) -> Result<Result<Reply, String>, Error> {
         let mut held_by = None;
         let (reply, commit) = self.with_session(buyer, now, |_, t| {
-            if let Owner::Agent { agent: owner } = &t.session.owner
-                && owner != agent
-            {
-                held_by = Some(owner.clone());
+            held_by = held_by_another(&t.session.owner, agent);
+            if held_by.is_some() {
                 return;
             }
             t.session.owner = Owner::Agent {
@@ -225,13 +231,8 @@ impl Engine {
     ) -> Result<Result<Reply, String>, Error> {
         let mut held_by = None;
         let (reply, commit) = self.with_session(buyer, now, |_, t| {
-            if let Owner::Agent { agent: owner } = &t.session.owner
-                && owner != agent
-            {
-                held_by = Some(owner.clone());
-                return;
-            }
-            if t.session.with_bot() {
+            held_by = held_by_another(&t.session.owner, agent);
+            if held_by.is_some() || t.session.with_bot() {
                 return;
             }
             t.session.owner = Owner::Bot;

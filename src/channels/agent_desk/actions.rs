@@ -5,12 +5,12 @@
 
 use super::AgentDesk;
 use super::pages::conversation_page;
-use super::signin::{Agent, require, same};
+use super::signin::{Agent, same};
 use crate::channels::desk::Voice;
 use crate::engine::{Claim, Reply};
 use crate::session::UserId;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -34,8 +34,7 @@ struct Checked {
     text: String,
 }
 
-fn check(desk: &AgentDesk, headers: &HeaderMap, form: Act) -> Result<Checked, Box<Response>> {
-    let agent = require(desk, headers)?;
+fn check(desk: &AgentDesk, agent: Agent, form: Act) -> Result<Checked, Box<Response>> {
     if !same(&agent.csrf, &form.csrf) {
         let said = desk.text(agent.lang, "desk-form-expired");
         return Err(Box::new((StatusCode::FORBIDDEN, said).into_response()));
@@ -49,6 +48,16 @@ fn check(desk: &AgentDesk, headers: &HeaderMap, form: Act) -> Result<Checked, Bo
         buyer,
         text: form.text.trim().to_string(),
     })
+}
+
+/// [`check`], for a form that must carry words (a reply, a note).
+fn check_words(desk: &AgentDesk, agent: Agent, form: Act) -> Result<Checked, Box<Response>> {
+    let c = check(desk, agent, form)?;
+    if c.text.is_empty() || c.text.chars().count() > MAX_TEXT_CHARS {
+        let said = desk.text(c.agent.lang, "desk-empty-text");
+        return Err(Box::new(refused(desk, &c, StatusCode::BAD_REQUEST, said)));
+    }
+    Ok(c)
 }
 
 fn back_to(buyer: &UserId) -> Response {
@@ -93,10 +102,10 @@ async fn show(desk: &AgentDesk, buyer: &UserId, voice: Voice, reply: &Reply) -> 
 /// `POST /desk/claim`: the first claim wins.
 pub async fn claim(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Act>,
 ) -> Response {
-    let c = match check(&desk, &headers, form) {
+    let c = match check(&desk, agent, form) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };
@@ -119,17 +128,13 @@ pub async fn claim(
 /// `POST /desk/reply`: words to the buyer (claiming them if nobody has).
 pub async fn reply(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Act>,
 ) -> Response {
-    let c = match check(&desk, &headers, form) {
+    let c = match check_words(&desk, agent, form) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };
-    if c.text.is_empty() || c.text.chars().count() > MAX_TEXT_CHARS {
-        let said = desk.text(c.agent.lang, "desk-empty-text");
-        return refused(&desk, &c, StatusCode::BAD_REQUEST, said);
-    }
     let now = chrono::Utc::now();
     match desk
         .engine
@@ -157,17 +162,13 @@ pub async fn reply(
 /// `POST /desk/note`: kept in the transcript, never sent.
 pub async fn note(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Act>,
 ) -> Response {
-    let c = match check(&desk, &headers, form) {
+    let c = match check_words(&desk, agent, form) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };
-    if c.text.is_empty() || c.text.chars().count() > MAX_TEXT_CHARS {
-        let said = desk.text(c.agent.lang, "desk-empty-text");
-        return refused(&desk, &c, StatusCode::BAD_REQUEST, said);
-    }
     let now = chrono::Utc::now();
     match desk
         .engine
@@ -182,24 +183,24 @@ pub async fn note(
 /// `POST /desk/hand-back`: the bot answers the buyer again.
 pub async fn hand_back(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Act>,
 ) -> Response {
-    end(&desk, &headers, form, "handoff-released").await
+    end(&desk, agent, form, "handoff-released").await
 }
 
 /// `POST /desk/close`: the agent is done with the buyer's question; the
 /// buyer is thanked and the bot answers whatever comes next.
 pub async fn close(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Act>,
 ) -> Response {
-    end(&desk, &headers, form, "handoff-closed").await
+    end(&desk, agent, form, "handoff-closed").await
 }
 
-async fn end(desk: &AgentDesk, headers: &HeaderMap, form: Act, farewell: &str) -> Response {
-    let c = match check(desk, headers, form) {
+async fn end(desk: &AgentDesk, agent: Agent, form: Act, farewell: &str) -> Response {
+    let c = match check(desk, agent, form) {
         Ok(c) => c,
         Err(answer) => return *answer,
     };

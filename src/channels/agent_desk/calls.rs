@@ -6,12 +6,12 @@
 
 use super::AgentDesk;
 use super::pages::{layout, respond};
-use super::signin::{require, same};
+use super::signin::{Agent, same};
 use crate::engine::Phone;
 use crate::orders::{Order, Status};
 use crate::reminders::CallOutcome;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
@@ -31,11 +31,7 @@ fn open_task(order: &Order) -> bool {
 /// `GET /desk/calls`: the open tasks, oldest call first, each with its
 /// script in the buyer's language, the number to dial and one button per
 /// outcome.
-pub async fn calls(State(desk): State<Arc<AgentDesk>>, headers: HeaderMap) -> Response {
-    let agent = match require(&desk, &headers) {
-        Ok(agent) => agent,
-        Err(answer) => return *answer,
-    };
+pub async fn calls(State(desk): State<Arc<AgentDesk>>, agent: Agent) -> Response {
     let lang = agent.lang;
     let t = |key: &str| desk.text(lang, key);
     let mut tasks: Vec<Order> = desk
@@ -78,13 +74,9 @@ pub struct Outcome {
 /// the report); an outcome other than "no answer" closes the task.
 pub async fn outcome(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Form(form): Form<Outcome>,
 ) -> Response {
-    let agent = match require(&desk, &headers) {
-        Ok(agent) => agent,
-        Err(answer) => return *answer,
-    };
     if !same(&agent.csrf, &form.csrf) {
         let said = desk.text(agent.lang, "desk-form-expired");
         return (StatusCode::FORBIDDEN, said).into_response();

@@ -4,9 +4,8 @@
 //! change is durable, so no agent sees a claim the store could still lose.
 
 use super::AgentDesk;
-use super::signin::require;
+use super::signin::Agent;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::collections::{HashSet, VecDeque};
@@ -15,10 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
-pub async fn events(State(desk): State<Arc<AgentDesk>>, headers: HeaderMap) -> Response {
-    if let Err(answer) = require(&desk, &headers) {
-        return *answer;
-    }
+pub async fn events(State(desk): State<Arc<AgentDesk>>, _: Agent) -> Response {
     let changes = desk.engine.handoff_changes();
     let start = (changes, desk, VecDeque::new());
     let stream = futures_util::stream::unfold(start, |(mut changes, desk, mut ready)| async move {

@@ -5,10 +5,10 @@
 
 use super::AgentDesk;
 use super::pages::{layout, respond};
-use super::signin::require;
+use super::signin::Agent;
 use crate::reminders::{Channel, Decision, Summary};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
@@ -65,13 +65,9 @@ struct Part {
 /// `GET /desk/plan`: what the scheduler will do with each unpaid order, and why.
 pub async fn plan(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Query(query): Query<PlanQuery>,
 ) -> Response {
-    let agent = match require(&desk, &headers) {
-        Ok(agent) => agent,
-        Err(answer) => return *answer,
-    };
     let lang = agent.lang;
     let t = |key: &str| desk.text(lang, key);
     let engine = desk.engine.clone();
@@ -198,12 +194,9 @@ impl Default for ReportQuery {
 /// N days (0: all), as its own page of inline SVG charts.
 pub async fn report(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    _: Agent,
     Query(query): Query<ReportQuery>,
 ) -> Response {
-    if let Err(answer) = require(&desk, &headers) {
-        return *answer;
-    }
     let engine = desk.engine.clone();
     let now = chrono::Utc::now();
     let since = match query.days {

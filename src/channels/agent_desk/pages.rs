@@ -5,12 +5,12 @@
 //! buyer wrote renders as text.
 
 use super::AgentDesk;
-use super::signin::{Agent, require};
+use super::signin::Agent;
 use crate::engine::Handoff;
 use crate::lang::Lang;
 use crate::session::{Owner, Session, Speaker, UserId};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
@@ -99,13 +99,9 @@ pub struct PageQuery {
 /// `GET /desk`: who waits, oldest first, and who is with whom.
 pub async fn queue(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let agent = match require(&desk, &headers) {
-        Ok(agent) => agent,
-        Err(answer) => return *answer,
-    };
     let list = match desk.engine.handoffs() {
         Ok(list) => list,
         Err(e) => {
@@ -206,13 +202,9 @@ fn claim_form(desk: &AgentDesk, agent: &Agent, buyer: &UserId) -> Markup {
 /// `GET /desk/chat?buyer=`: one buyer's card, transcript and the agent's forms.
 pub async fn conversation(
     State(desk): State<Arc<AgentDesk>>,
-    headers: HeaderMap,
+    agent: Agent,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let agent = match require(&desk, &headers) {
-        Ok(agent) => agent,
-        Err(answer) => return *answer,
-    };
     conversation_page(&desk, &agent, &query.buyer, query.part == "live", None)
 }
 

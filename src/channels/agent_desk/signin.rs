@@ -13,7 +13,8 @@ use crate::lang::Lang;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Extension, Form, State};
+use axum::extract::{Extension, Form, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::Mac;
@@ -324,12 +325,19 @@ pub async fn sign_out(
     ([(header::SET_COOKIE, clear)], Redirect::to("/desk/signin")).into_response()
 }
 
-/// The signed-in agent, or the answer to give instead: a page is sent to
-/// sign in, anything else is refused.
-pub(super) fn require(desk: &AgentDesk, headers: &HeaderMap) -> Result<Agent, Box<Response>> {
-    desk.sessions
-        .agent(headers)
-        .ok_or_else(|| Box::new(Redirect::to("/desk/signin").into_response()))
+/// A handler that takes an `Agent` runs only for a signed-in agent; anyone
+/// else is sent to sign in.
+impl FromRequestParts<Arc<AgentDesk>> for Agent {
+    type Rejection = Redirect;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        desk: &Arc<AgentDesk>,
+    ) -> Result<Self, Self::Rejection> {
+        desk.sessions
+            .agent(&parts.headers)
+            .ok_or_else(|| Redirect::to("/desk/signin"))
+    }
 }
 
 #[cfg(test)]
