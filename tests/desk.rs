@@ -331,8 +331,22 @@ async fn markup_from_buyers_and_agents_renders_as_text() {
     let (engine, (addr, _stop, _server), _) = desk(dir.path(), &[name, "bo"]).await;
     let markup = "<script>alert(1)</script> 转人工";
     let buyer = waiting_buyer(&engine, "web:0d0d", markup).await;
+    // A buyer waiting past `agents.ping_after_minutes` (10) is marked.
+    let early = UserId::parse("web:0e0e").unwrap();
+    let before = chrono::Utc::now() - chrono::Duration::minutes(15);
+    engine.handle(&early, "转人工", before).await.unwrap();
     let (mut amy, csrf) = Client::signed_in(addr, name).await;
     let queue = amy.get("/desk").await;
+    assert!(
+        queue
+            .body
+            .contains("class=\"waiting late\" data-buyer=\"web:0e0e\"")
+    );
+    assert!(
+        queue
+            .body
+            .contains("class=\"waiting\" data-buyer=\"web:0d0d\"")
+    );
     assert!(!queue.body.contains("<script>alert"), "{}", queue.body);
     assert!(queue.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(

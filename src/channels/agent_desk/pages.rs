@@ -133,6 +133,9 @@ fn queue_live(desk: &AgentDesk, agent: &Agent, list: &[Handoff]) -> Markup {
         desk.engine
             .text_with(lang, "desk-minutes", &[("minutes", &m)])
     };
+    // Waited past the time the Telegram group would be pinged: marked.
+    let ping_after = i64::from(desk.engine.config().agents.ping_after_minutes) * 60;
+    let late = |h: &Handoff| now - h.since >= ping_after;
     html! {
         div.live data-waiting=(waiting.len()) {
             h2 { (t("desk-queue")) " " span.count { (waiting.len()) } }
@@ -148,7 +151,7 @@ fn queue_live(desk: &AgentDesk, agent: &Agent, list: &[Handoff]) -> Markup {
                     } }
                     tbody {
                         @for h in &waiting {
-                            tr.waiting data-buyer=(h.buyer.as_str()) {
+                            tr.waiting.late[late(h)] data-buyer=(h.buyer.as_str()) {
                                 td { a href=(chat_href(&h.buyer)) { (display_name(&h.buyer)) } }
                                 td { (h.lang.to_string()) }
                                 td { (t(channel_key(&h.buyer))) }
