@@ -146,3 +146,26 @@ pub async fn serve(
     drop(listener);
     let _ = tokio::time::timeout(deadline, graceful.shutdown()).await;
 }
+
+/// A client's address: the connection's peer, or, when `trust_forwarded`
+/// (only behind a proxy that sets it), the last `X-Forwarded-For` entry:
+/// the one our proxy added, which the client cannot forge.
+pub fn client_address(
+    headers: &axum::http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    trust_forwarded: bool,
+) -> Option<std::net::IpAddr> {
+    if trust_forwarded {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .next_back();
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|addr| addr.ip())
+}

@@ -254,8 +254,11 @@ pub async fn sign_in(
     }
     let name = form.name.trim().to_string();
     let mut keys = vec![format!("name:{name}")];
-    if let Some(Extension(ConnectInfo(addr))) = peer {
-        keys.push(format!("addr:{}", addr.ip()));
+    // Behind a proxy every agent comes from the proxy: the address it saw.
+    let trust = desk.engine.config().web.trust_forwarded_for;
+    let peer = peer.map(|Extension(ConnectInfo(addr))| addr);
+    if let Some(addr) = crate::channels::http::client_address(&headers, peer, trust) {
+        keys.push(format!("addr:{addr}"));
     }
     if let Some(minutes) = desk.sessions.locked(&keys) {
         let minutes = minutes.to_string();

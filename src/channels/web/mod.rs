@@ -218,26 +218,14 @@ fn chat_of(web: &Web, headers: &HeaderMap, token: Option<&str>) -> Option<String
         .find_map(|t| web.visitors.verify(t))
 }
 
-/// The buyer's address: the connection's peer, or the last
-/// `X-Forwarded-For` entry (the one our proxy added) when configured.
+/// The buyer's address (see [`crate::channels::http::client_address`]).
 fn address_of(
     web: &Web,
     headers: &HeaderMap,
     peer: Option<&ConnectInfo<SocketAddr>>,
 ) -> Option<IpAddr> {
-    if web.engine.config().web.trust_forwarded_for {
-        let forwarded = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse().ok())
-            .next_back();
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    peer.map(|ConnectInfo(addr)| addr.ip())
+    let trust = web.engine.config().web.trust_forwarded_for;
+    crate::channels::http::client_address(headers, peer.map(|p| p.0), trust)
 }
 
 fn error(status: StatusCode, text: String) -> Response {
