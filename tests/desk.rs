@@ -330,6 +330,11 @@ async fn markup_from_buyers_and_agents_renders_as_text() {
     let name = "<b>Amy</b>";
     let (engine, (addr, _stop, _server), _) = desk(dir.path(), &[name, "bo"]).await;
     let markup = "<script>alert(1)</script> 转人工";
+    let buyer = UserId::parse("web:0d0d").unwrap();
+    let now = chrono::Utc::now();
+    for words in ["my card was declined", "my phone number is 13812348000"] {
+        engine.handle(&buyer, words, now).await.unwrap();
+    }
     let buyer = waiting_buyer(&engine, "web:0d0d", markup).await;
     // A buyer waiting past `agents.ping_after_minutes` (10) is marked.
     let early = UserId::parse("web:0e0e").unwrap();
@@ -377,6 +382,12 @@ async fn markup_from_buyers_and_agents_renders_as_text() {
             .contains("&lt;b&gt;Amy&lt;/b&gt; is serving this buyer")
     );
     assert!(page.body.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    // The card gives agents at the desk the whole number to call back; the
+    // Telegram group's card masks it.
+    assert!(page.body.contains("contact=13812348000"), "{}", page.body);
+    let session = engine.session(&buyer).unwrap().unwrap();
+    let card = engine.agent_card(&session, "web 0d0d", paynudge::Lang::En);
+    assert!(!card.text.contains("13812348000"), "{}", card.text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

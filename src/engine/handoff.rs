@@ -205,9 +205,15 @@ impl Engine {
     }
 
     /// The summary card's lines for a desk, as (label, value): buyer,
-    /// language, intents seen, details (phone numbers masked, the stated
-    /// pay time, methods lacked), order. In the agents' language.
-    pub fn card_fields(&self, session: &Session, name: &str, lang: Lang) -> Vec<(String, String)> {
+    /// language, intents seen, details (phone numbers as `phone` says, the
+    /// stated pay time, methods lacked), order. In the agents' language.
+    pub fn card_fields(
+        &self,
+        session: &Session,
+        name: &str,
+        lang: Lang,
+        phone: Phone,
+    ) -> Vec<(String, String)> {
         let label = |key: &str| self.text(lang, key);
         let none = label("card-none");
         let intents: Vec<String> = session
@@ -225,9 +231,9 @@ impl Engine {
         let mut slots: Vec<String> = session
             .slots
             .iter()
-            .map(|(k, v)| match is_phone(k) {
-                true => format!("{k}={}", mask_phone(v)),
-                false => format!("{k}={v}"),
+            .map(|(k, v)| match (is_phone(k), phone) {
+                (true, Phone::Masked) => format!("{k}={}", mask_phone(v)),
+                _ => format!("{k}={v}"),
             })
             .collect();
         if let Some(at) = session
@@ -262,7 +268,8 @@ impl Engine {
     /// the order, and the last turns.
     pub fn agent_card(&self, session: &Session, name: &str, lang: Lang) -> AgentCard {
         let mut text = self.text(lang, "card-title");
-        for (label, value) in self.card_fields(session, name, lang) {
+        // The group is a chat many can read: numbers are masked there.
+        for (label, value) in self.card_fields(session, name, lang, Phone::Masked) {
             text.push_str(&format!("\n{label}: {value}"));
         }
         text.push_str(&format!("\n{}:", self.text(lang, "card-transcript")));

@@ -6,7 +6,7 @@
 
 use super::AgentDesk;
 use super::signin::Agent;
-use crate::engine::Handoff;
+use crate::engine::{Handoff, Phone};
 use crate::lang::Lang;
 use crate::session::{Owner, Session, Speaker, UserId};
 use axum::extract::{Query, State};
@@ -298,7 +298,8 @@ fn conversation_live(desk: &AgentDesk, agent: &Agent, session: &Session) -> Mark
             section.card {
                 h2 { (t("desk-card")) }
                 dl {
-                    @for (label, value) in desk.engine.card_fields(session, &name, lang) {
+                    // Only signed-in agents see this page: the whole number, to call back.
+                    @for (label, value) in desk.engine.card_fields(session, &name, lang, Phone::Whole) {
                         dt { (label) } dd { (value) }
                     }
                 }
