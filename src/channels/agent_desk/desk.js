@@ -12,6 +12,7 @@
   var busy = false;
   var again = false;
   var title = document.title;
+  var audio = null;
   scrollTranscript();
 
   function count() {
@@ -50,7 +51,8 @@
     live.classList.add("new");
     setTimeout(function () { live.classList.remove("new"); }, 1500);
     try {
-      var audio = new (window.AudioContext || window.webkitAudioContext)();
+      // One context for the page: browsers cap how many a page may open.
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
       var tone = audio.createOscillator();
       tone.frequency.value = 880;
       tone.connect(audio.destination);
