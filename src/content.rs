@@ -59,6 +59,7 @@ const PART_VARS: &[(&str, &[&str])] = &[
     ("desk-held-by", &["agent"]),
     ("desk-locked", &["minutes"]),
     ("desk-minutes", &["minutes"]),
+    ("desk-link-sign-in", &["agent"]),
     (
         "desk-plan-summary",
         &["shown", "matched", "orders", "message", "call"],
@@ -243,6 +244,8 @@ pub const DESK_KEYS: &[&str] = &[
     "desk-page-previous",
     "desk-page-next",
     "desk-close",
+    "desk-link-sign-in",
+    "desk-link-invalid",
 ];
 
 /// Replies an agent at the web desk can pick, in the buyer's language.

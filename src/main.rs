@@ -189,6 +189,18 @@ enum AgentCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Print a one-time link that signs a web-desk agent in (needs the web
+    /// secret the server uses, from the same environment variable).
+    Link {
+        /// The agent's name, as in `[[desk.agents]]`.
+        name: String,
+        /// Minutes the link is good for.
+        #[arg(long, default_value_t = 15)]
+        minutes: u32,
+        /// Shop configuration file (see paynudge.example.toml).
+        #[arg(long, value_name = "FILE", env = "PAYNUDGE_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// Print the config lines for a web-desk agent: asks for the password
     /// (twice, not echoed; or one line on standard input) and hashes it.
     Add {
@@ -473,6 +485,14 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Agent {
             command: AgentCommand::Add { name },
         } => add_agent(&name),
+        Command::Agent {
+            command:
+                AgentCommand::Link {
+                    name,
+                    minutes,
+                    config,
+                },
+        } => agent_link(&name, minutes, config.as_deref()),
         Command::Eval {
             file,
             cv,
@@ -610,15 +630,9 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
             ));
         }
     };
-    let secret_env = &config.web.secret_env;
-    let visitors = std::env::var(secret_env)
-        .ok()
-        .and_then(|s| web::Visitors::new(s.as_bytes()))
-        .ok_or_else(|| {
-            Error::Setup(format!(
-                "{secret_env} is not set (or shorter than 16 characters)\nhint: export a long random secret; it signs the web visitors' cookies"
-            ))
-        })?;
+    let secret = web_secret(&config)?;
+    let visitors = web::Visitors::new(secret.as_bytes())
+        .ok_or_else(|| Error::Setup("the web secret is too short".into()))?;
     let log = web::WebLog::open(&db).map_err(Error::Setup)?;
     let engine = Arc::new(engine);
     let files = web::files_beside(&common.db.clone().unwrap_or_else(default_db_dir));
@@ -631,6 +645,7 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         let desk = Arc::new(paynudge::channels::agent_desk::AgentDesk::new(
             engine.clone(),
             files.clone(),
+            Some(secret.into_bytes()),
         )?);
         router = router.merge(paynudge::channels::agent_desk::router(desk.clone()));
         Some(desk)
@@ -695,6 +710,58 @@ fn serve(common: &Common, listen: Option<std::net::SocketAddr>) -> Result<(), Er
         }
         Ok(())
     })
+}
+
+/// The web secret from the variable `web.secret_env` names: it signs the
+/// visitors' tokens and the desk's one-time sign-in links.
+fn web_secret(config: &Config) -> Result<String, Error> {
+    let name = &config.web.secret_env;
+    std::env::var(name)
+        .ok()
+        .filter(|s| s.len() >= 16)
+        .ok_or_else(|| {
+            Error::Setup(format!(
+                "{name} is not set (or shorter than 16 characters)\nhint: export a long random secret; it signs the web visitors' tokens and the desk's sign-in links"
+            ))
+        })
+}
+
+/// `paynudge agent link NAME`: a one-time sign-in link for the desk.
+fn agent_link(name: &str, minutes: u32, config: Option<&Path>) -> Result<(), Error> {
+    let config = match config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    if !config
+        .desk
+        .agents
+        .iter()
+        .any(|a| a.name.trim() == name.trim())
+    {
+        return Err(Error::Setup(format!(
+            "{name:?} is not in [[desk.agents]]\nhint: `paynudge agent add {name}` prints the lines to add"
+        )));
+    }
+    let secret = web_secret(&config)?;
+    let expires = chrono::Utc::now() + chrono::Duration::minutes(i64::from(minutes));
+    let token = paynudge::channels::agent_desk::sign_link(
+        secret.as_bytes(),
+        name.trim(),
+        expires.timestamp(),
+    )?;
+    let base = match (&config.web.public_url, &config.web.listen) {
+        (url, _) if !url.is_empty() => url.trim_end_matches('/').to_string(),
+        (_, Some(listen)) => format!("http://{listen}"),
+        _ => "http://127.0.0.1:8080".to_string(),
+    };
+    println!("{base}/desk/link?t={token}");
+    eprintln!(
+        "paynudge: signs {} in once, until {} UTC; the server needs the same {}",
+        name.trim(),
+        expires.format("%Y-%m-%d %H:%M"),
+        config.web.secret_env
+    );
+    Ok(())
 }
 
 /// `paynudge agent add NAME`: the `[[desk.agents]]` lines to paste.

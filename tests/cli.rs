@@ -242,7 +242,8 @@ fn paynudge_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .args(args)
         .env_remove("PAYNUDGE_CONFIG")
         .env_remove("TELOXIDE_TOKEN")
-        .env_remove("PAYNUDGE_LINK_SECRET");
+        .env_remove("PAYNUDGE_LINK_SECRET")
+        .env_remove("PAYNUDGE_WEB_SECRET");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -719,4 +720,37 @@ fn serve_runs_the_web_chat_answers_health_checks_and_stops_on_sigterm() {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn agent_add_prints_a_hash_and_agent_link_a_one_time_url() {
+    // `agent add`, with the password on standard input.
+    let out = paynudge(&["agent", "add", "Amy"], b"correct horse battery\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = text(&out.stdout);
+    assert!(lines.starts_with("[[desk.agents]]\nname = \"Amy\"\npassword_hash = \"$argon2id$"));
+    assert!(!lines.contains("correct horse"));
+    let short = paynudge(&["agent", "add", "Amy"], b"short\n");
+    assert!(!short.status.success());
+    assert!(text(&short.stderr).contains("at least 10 characters"));
+
+    // The lines make a config; `agent link` prints a link for a listed agent.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("paynudge.toml");
+    std::fs::write(
+        &config,
+        format!("[web]\npublic_url = \"https://bot.shop.example\"\n\n{lines}"),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let secret = ("PAYNUDGE_WEB_SECRET", "a web secret for the cli test");
+    let out = paynudge_env(&["agent", "link", "Amy", "--config", config], &[secret]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("https://bot.shop.example/desk/link?t="));
+    let unknown = paynudge_env(&["agent", "link", "Bob", "--config", config], &[secret]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("paynudge agent add Bob"));
+    let no_secret = paynudge_env(&["agent", "link", "Amy", "--config", config], &[]);
+    assert!(!no_secret.status.success());
+    assert!(text(&no_secret.stderr).contains("PAYNUDGE_WEB_SECRET is not set"));
 }

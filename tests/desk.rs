@@ -575,3 +575,61 @@ async fn a_call_task_is_worked_at_the_desk_and_counts_in_the_report() {
         by_buyer.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_time_link_signs_an_agent_in_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_engine, (addr, _stop, _server), _) = desk(dir.path(), &["amy"]).await;
+    let now = chrono::Utc::now().timestamp();
+    let sign = |name: &str, expires: i64| {
+        paynudge::channels::agent_desk::sign_link(common::WEB_SECRET, name, expires).unwrap()
+    };
+    let token = sign("amy", now + 900);
+
+    // Opening the link (a mail scanner would) signs no one in.
+    let mut amy = Client::new(addr);
+    let page = amy.get(&format!("/desk/link?t={token}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Sign in as amy"), "{}", page.body);
+    assert!(!amy.cookies.contains_key("pn_desk"));
+    let form = page.field("form");
+    let answer = amy
+        .post("/desk/link", &[("t", &token), ("form", &form)])
+        .await;
+    assert_eq!(answer.status, 303, "{}", answer.body);
+    assert_eq!(answer.header("location"), Some("/desk"));
+    assert_eq!(amy.get("/desk").await.status, 200);
+
+    // Used once: not again, not by anyone.
+    let mut other = Client::new(addr);
+    let page = other.get(&format!("/desk/link?t={token}")).await;
+    let form = page.field("form");
+    let again = other
+        .post("/desk/link", &[("t", &token), ("form", &form)])
+        .await;
+    assert_eq!(again.status, 403);
+    assert!(again.body.contains("cannot be used"));
+    assert!(!other.cookies.contains_key("pn_desk"));
+
+    // Expired, forged, for someone not listed, or posted from elsewhere.
+    let expired = sign("amy", now - 1);
+    let unlisted = sign("mallory", now + 900);
+    let forged = paynudge::channels::agent_desk::sign_link(
+        b"not the server's secret at all",
+        "amy",
+        now + 900,
+    )
+    .unwrap();
+    for bad in [&expired, &unlisted, &forged] {
+        let page = other.get(&format!("/desk/link?t={bad}")).await;
+        assert_eq!(page.status, 403);
+        assert!(!page.body.contains("Sign in as"));
+    }
+    let fresh = sign("amy", now + 900);
+    let mut cross_site = Client::new(addr);
+    let answer = cross_site
+        .post("/desk/link", &[("t", &fresh), ("form", "guess")])
+        .await;
+    assert_eq!(answer.status, 403);
+    assert!(!cross_site.cookies.contains_key("pn_desk"));
+}

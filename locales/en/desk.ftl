@@ -73,3 +73,5 @@ desk-page-previous = ← Previous
 desk-page-next = Next →
 desk-close = Close the conversation
 handoff-closed = Thank you for chatting with us! If anything else comes up, just write here.
+desk-link-sign-in = Sign in as { $agent }
+desk-link-invalid = This sign-in link cannot be used: it has expired, was used already, or names no agent. Ask for a new one (paynudge agent link NAME), or sign in with your password.

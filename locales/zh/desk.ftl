@@ -73,3 +73,5 @@ desk-page-previous = ← 上一页
 desk-page-next = 下一页 →
 desk-close = 结束对话
 handoff-closed = 感谢您的耐心沟通！后续还有任何问题，直接在这里留言就好。
+desk-link-sign-in = 以 { $agent } 的身份登录
+desk-link-invalid = 这个登录链接不能用：已过期、已被使用，或没有对应的客服。请重新获取（paynudge agent link NAME），或用密码登录。

@@ -197,7 +197,9 @@ pub async fn chat_and_desk(
 ) -> (Running, Arc<paynudge::channels::web::Web>) {
     use paynudge::channels::agent_desk::{self, AgentDesk};
     let web = web_of(engine.clone(), db, dir);
-    let desk = Arc::new(AgentDesk::new(engine, dir.join("attachments")).unwrap());
+    let desk = Arc::new(
+        AgentDesk::new(engine, dir.join("attachments"), Some(WEB_SECRET.to_vec())).unwrap(),
+    );
     let mut outboxes: Vec<Arc<dyn paynudge::channels::desk::Outbox>> = vec![web.clone()];
     outboxes.extend(others);
     desk.reach_through(outboxes);

@@ -8,7 +8,8 @@
 //!
 //! Layout:
 //! - `signin.rs`: agents from the config (argon2 hashes), sessions in
-//!   memory, the lock after failed sign-ins, CSRF tokens;
+//!   memory, the lock after failed sign-ins, CSRF tokens; `link.rs`:
+//!   one-time sign-in links;
 //! - `pages.rs`: the queue and a conversation (maud templates, which
 //!   escape every value);
 //! - `actions.rs`: claim, reply, note, hand back, close (POSTs, each checked
@@ -26,9 +27,11 @@ mod actions;
 mod calls;
 mod events;
 mod figures;
+mod link;
 mod pages;
 mod signin;
 
+pub use link::sign as sign_link;
 pub use signin::hash_password;
 
 use crate::Engine;
@@ -51,11 +54,18 @@ pub struct AgentDesk {
     outboxes: OnceLock<Vec<Arc<dyn Outbox>>>,
     /// Buyers' screenshots (the web chat's attachments directory).
     files: PathBuf,
+    /// Signs one-time sign-in links (the web secret); `None`: links are off.
+    link_secret: Option<Vec<u8>>,
 }
 
 impl AgentDesk {
-    /// `files`: where buyers' screenshots are kept.
-    pub fn new(engine: Arc<Engine>, files: PathBuf) -> Result<AgentDesk, crate::Error> {
+    /// `files`: where buyers' screenshots are kept; `link_secret`: what
+    /// signs one-time sign-in links (`paynudge agent link`), if any.
+    pub fn new(
+        engine: Arc<Engine>,
+        files: PathBuf,
+        link_secret: Option<Vec<u8>>,
+    ) -> Result<AgentDesk, crate::Error> {
         // Fills the handoff list now, so the first page is quick and every
         // later turn keeps it current.
         engine.handoffs()?;
@@ -65,6 +75,7 @@ impl AgentDesk {
             sessions,
             outboxes: OnceLock::new(),
             files,
+            link_secret,
         })
     }
 
@@ -88,6 +99,10 @@ pub fn router(desk: Arc<AgentDesk>) -> Router {
         .route("/desk/chat", get(pages::conversation))
         .route("/desk/signin", get(signin::form).post(signin::sign_in))
         .route("/desk/signout", post(signin::sign_out))
+        .route(
+            "/desk/link",
+            get(signin::link_form).post(signin::link_sign_in),
+        )
         .route("/desk/claim", post(actions::claim))
         .route("/desk/reply", post(actions::reply))
         .route("/desk/note", post(actions::note))

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 pub const COOKIE: &str = "pn_desk";
 /// The sign-in form's own token (a double-submit cookie): a site cannot
 /// sign an agent into an account of its choosing.
-const FORM_COOKIE: &str = "pn_desk_form";
+pub(super) const FORM_COOKIE: &str = "pn_desk_form";
 
 /// A signed-in agent, as a request sees them.
 #[derive(Debug, Clone)]
@@ -119,6 +119,11 @@ impl Sessions {
         }
     }
 
+    /// The agent the config lists under `name`.
+    pub(super) fn listed(&self, name: &str) -> Option<config::DeskAgent> {
+        self.agents.get(name.trim()).cloned()
+    }
+
     fn open_session(&self, agent: &config::DeskAgent, keys: &[String]) -> String {
         {
             let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
@@ -127,6 +132,12 @@ impl Sessions {
             }
         }
         let token = random_token();
+        self.admit(&token, agent);
+        token
+    }
+
+    /// Opens a session under `token` for `agent`.
+    fn admit(&self, token: &str, agent: &config::DeskAgent) {
         let session = Session {
             agent: Agent {
                 name: agent.name.trim().to_string(),
@@ -138,8 +149,7 @@ impl Sessions {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         open.retain(|_, s| s.until > now);
-        open.insert(token.clone(), session);
-        token
+        open.insert(token.to_string(), session);
     }
 
     fn close(&self, headers: &HeaderMap) {
@@ -284,12 +294,7 @@ pub async fn sign_in(
     match agent {
         Some(agent) if verified => {
             let token = desk.sessions.open_session(&agent, &keys);
-            tracing::info!(agent = %agent.name.escape_debug(), "agent signed in to the desk");
-            let set = format!(
-                "{COOKIE}={token}; Path=/desk; HttpOnly; SameSite=Strict{}",
-                cookie_flags(&desk)
-            );
-            ([(header::SET_COOKIE, set)], Redirect::to("/desk")).into_response()
+            signed_in(&desk, &agent, &token, "password")
         }
         _ => {
             desk.sessions.failed(&keys);
@@ -300,6 +305,78 @@ pub async fn sign_in(
                 StatusCode::UNAUTHORIZED,
             )
         }
+    }
+}
+
+/// The answer that starts a signed-in agent's session: the cookie, then the queue.
+fn signed_in(desk: &AgentDesk, agent: &config::DeskAgent, token: &str, how: &str) -> Response {
+    tracing::info!(agent = %agent.name.escape_debug(), how, "agent signed in to the desk");
+    let set = format!(
+        "{COOKIE}={token}; Path=/desk; HttpOnly; SameSite=Strict{}",
+        cookie_flags(desk)
+    );
+    ([(header::SET_COOKIE, set)], Redirect::to("/desk")).into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LinkQuery {
+    t: String,
+}
+
+/// `GET /desk/link?t=`: a button to sign in with a one-time link.
+pub async fn link_form(
+    State(desk): State<Arc<AgentDesk>>,
+    axum::extract::Query(query): axum::extract::Query<LinkQuery>,
+) -> Response {
+    let form = random_token();
+    let set = format!(
+        "{FORM_COOKIE}={form}; Path=/desk; HttpOnly; SameSite=Strict{}",
+        cookie_flags(&desk)
+    );
+    let status = match desk.link_agent(&query.t) {
+        Some(_) => StatusCode::OK,
+        None => StatusCode::FORBIDDEN,
+    };
+    let mut page = pages::respond(status, super::link::page(&desk, &query.t, &form));
+    if let Ok(value) = header::HeaderValue::from_str(&set) {
+        page.headers_mut().append(header::SET_COOKIE, value);
+    }
+    page
+}
+
+#[derive(Deserialize)]
+pub struct LinkSignIn {
+    t: String,
+    form: String,
+}
+
+/// `POST /desk/link`: signs in once per link.
+pub async fn link_sign_in(
+    State(desk): State<Arc<AgentDesk>>,
+    headers: HeaderMap,
+    Form(form): Form<LinkSignIn>,
+) -> Response {
+    let lang = desk.engine.config().shop.default_lang;
+    if !super::link::form_matches(&headers, &form.form) {
+        let said = desk.text(lang, "desk-form-expired");
+        return signin_page(&desk, lang, Some(said), StatusCode::FORBIDDEN);
+    }
+    let invalid = || {
+        let said = desk.text(lang, "desk-link-invalid");
+        signin_page(&desk, lang, Some(said), StatusCode::FORBIDDEN)
+    };
+    let Some((link, agent)) = desk.link_agent(&form.t) else {
+        return invalid();
+    };
+    let token = random_token();
+    match desk.use_link(&link, &token).await {
+        Ok(true) => {
+            desk.sessions.admit(&token, &agent);
+            signed_in(&desk, &agent, &token, "one-time link")
+        }
+        Ok(false) => invalid(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
     }
 }
 
