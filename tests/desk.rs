@@ -574,6 +574,15 @@ async fn a_call_task_is_worked_at_the_desk_and_counts_in_the_report() {
         "{}",
         by_buyer.body
     );
+
+    // The card names the buyer's order as the bot quotes it.
+    waiting_buyer(&engine, "web:5005", "I want a real person").await;
+    let page = amy.get("/desk/chat?buyer=web:5005").await;
+    assert!(
+        page.body.contains("S-1 · Wool scarf · 99.00 CNY · unpaid"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

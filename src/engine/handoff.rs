@@ -257,11 +257,40 @@ impl Engine {
             (label("card-language"), session.lang.to_string()),
             (label("card-intents"), list(intents)),
             (label("card-slots"), list(slots)),
-            (
-                label("card-order"),
-                session.order.clone().unwrap_or_else(|| none.clone()),
-            ),
+            (label("card-order"), self.card_order(session, lang, &none)),
         ]
+    }
+
+    /// The order the bot quotes to this buyer, as agents need it: id, items,
+    /// amount, status and when it closes.
+    fn card_order(&self, session: &Session, lang: Lang, none: &str) -> String {
+        let order = self
+            .bound_order(&session.user, session.order.as_deref())
+            .or_else(|| self.latest_open_order(&session.user));
+        match order {
+            Some(order) => {
+                let mut text = format!(
+                    "{} · {} · {} · {}",
+                    order.id,
+                    self.items_text(lang, &order),
+                    order.amount(),
+                    match order.status {
+                        crate::orders::Status::Unpaid => "unpaid",
+                        crate::orders::Status::Paid => "paid",
+                        crate::orders::Status::Cancelled => "cancelled",
+                        crate::orders::Status::Closed => "closed",
+                    }
+                );
+                if let Some(at) = order
+                    .auto_close_at
+                    .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                {
+                    text.push_str(&format!(" · {}", at.format("%Y-%m-%d %H:%M UTC")));
+                }
+                text
+            }
+            None => session.order.clone().unwrap_or_else(|| none.to_string()),
+        }
     }
 
     /// The summary card the agents see first: language, intents seen, slots,

@@ -54,7 +54,7 @@ impl Engine {
 
     /// The order's items for a text: a long list is cut ("Wool scarf and
     /// 39 more items"), so every message quoting it fits in a chat message.
-    fn items_text(&self, lang: Lang, order: &Order) -> String {
+    pub(super) fn items_text(&self, lang: Lang, order: &Order) -> String {
         match order.items_within(ITEMS_MAX_CHARS) {
             (shown, 0) => shown,
             (shown, more) => {
