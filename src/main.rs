@@ -732,33 +732,13 @@ fn agent_link(name: &str, minutes: u32, config: Option<&Path>) -> Result<(), Err
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    if !config
-        .desk
-        .agents
-        .iter()
-        .any(|a| a.name.trim() == name.trim())
-    {
-        return Err(Error::Setup(format!(
-            "{name:?} is not in [[desk.agents]]\nhint: `paynudge agent add {name}` prints the lines to add"
-        )));
-    }
     let secret = web_secret(&config)?;
-    let expires = chrono::Utc::now() + chrono::Duration::minutes(i64::from(minutes));
-    let token = paynudge::channels::agent_desk::sign_link(
-        secret.as_bytes(),
-        name.trim(),
-        expires.timestamp(),
-    )?;
-    let base = match (&config.web.public_url, &config.web.listen) {
-        (url, _) if !url.is_empty() => url.trim_end_matches('/').to_string(),
-        (_, Some(listen)) => format!("http://{listen}"),
-        _ => "http://127.0.0.1:8080".to_string(),
-    };
-    println!("{base}/desk/link?t={token}");
+    let url =
+        paynudge::channels::agent_desk::sign_in_url(&config, name, minutes, secret.as_bytes())?;
+    println!("{url}");
     eprintln!(
-        "paynudge: signs {} in once, until {} UTC; the server needs the same {}",
+        "paynudge: signs {} in once, within {minutes} minutes; the server needs the same {}",
         name.trim(),
-        expires.format("%Y-%m-%d %H:%M"),
         config.web.secret_env
     );
     Ok(())
@@ -766,14 +746,8 @@ fn agent_link(name: &str, minutes: u32, config: Option<&Path>) -> Result<(), Err
 
 /// `paynudge agent add NAME`: the `[[desk.agents]]` lines to paste.
 fn add_agent(name: &str) -> Result<(), Error> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 || name.contains(['"', '\\']) {
-        return Err(Error::Setup(
-            "the agent's name must be 1 to 40 characters, without quotes or backslashes".into(),
-        ));
-    }
     let password = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let first = rpassword::prompt_password(format!("Password for {}: ", name.trim()))?;
         let again = rpassword::prompt_password("Again: ")?;
         if first != again {
             return Err(Error::Setup(
@@ -786,13 +760,10 @@ fn add_agent(name: &str) -> Result<(), Error> {
         std::io::stdin().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
-    if password.chars().count() < 10 {
-        return Err(Error::Setup(
-            "the password must have at least 10 characters".into(),
-        ));
-    }
-    let hash = paynudge::channels::agent_desk::hash_password(&password)?;
-    println!("[[desk.agents]]\nname = \"{name}\"\npassword_hash = \"{hash}\"");
+    println!(
+        "{}",
+        paynudge::channels::agent_desk::config_lines(name, &password)?
+    );
     Ok(())
 }
 

@@ -39,6 +39,30 @@ pub fn sign(secret: &[u8], name: &str, expires: i64) -> Result<String, crate::Er
     Ok(format!("{payload}.{tag}"))
 }
 
+/// The sign-in URL for `name`, a listed agent, good for `minutes`: on
+/// `web.public_url`, else the address `web.listen` names.
+pub fn sign_in_url(
+    config: &crate::Config,
+    name: &str,
+    minutes: u32,
+    secret: &[u8],
+) -> Result<String, crate::Error> {
+    let name = name.trim();
+    if !config.desk.agents.iter().any(|a| a.name.trim() == name) {
+        return Err(crate::Error::Setup(format!(
+            "{name:?} is not in [[desk.agents]]\nhint: `paynudge agent add {name}` prints the lines to add"
+        )));
+    }
+    let expires = chrono::Utc::now() + chrono::Duration::minutes(i64::from(minutes));
+    let token = sign(secret, name, expires.timestamp())?;
+    let base = match (&config.web.public_url, &config.web.listen) {
+        (url, _) if !url.is_empty() => url.trim_end_matches('/').to_string(),
+        (_, Some(listen)) => format!("http://{listen}"),
+        _ => "http://127.0.0.1:8080".to_string(),
+    };
+    Ok(format!("{base}/desk/link?t={token}"))
+}
+
 /// The link in `token`, if it is ours and not expired at `now`.
 pub fn verify(secret: &[u8], token: &str, now: i64) -> Option<Link> {
     let (payload, tag) = token.trim().split_once('.')?;

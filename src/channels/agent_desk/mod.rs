@@ -31,8 +31,8 @@ mod link;
 mod pages;
 mod signin;
 
-pub use link::sign as sign_link;
-pub use signin::hash_password;
+pub use link::{sign as sign_link, sign_in_url};
+pub use signin::{config_lines, hash_password};
 
 use crate::Engine;
 use crate::channels::desk::Outbox;

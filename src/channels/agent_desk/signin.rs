@@ -202,6 +202,26 @@ pub fn hash_password(password: &str) -> Result<String, crate::Error> {
         .map_err(|e| crate::Error::Setup(format!("hashing the password failed: {e}")))
 }
 
+/// The `[[desk.agents]]` lines for a new agent: the name checked, the
+/// password hashed (never printed, never stored).
+pub fn config_lines(name: &str, password: &str) -> Result<String, crate::Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 || name.contains(['"', '\\']) {
+        return Err(crate::Error::Setup(
+            "the agent's name must be 1 to 40 characters, without quotes or backslashes".into(),
+        ));
+    }
+    if password.chars().count() < 10 {
+        return Err(crate::Error::Setup(
+            "the password must have at least 10 characters".into(),
+        ));
+    }
+    let hash = hash_password(password)?;
+    Ok(format!(
+        "[[desk.agents]]\nname = \"{name}\"\npassword_hash = \"{hash}\""
+    ))
+}
+
 fn cookie_flags(desk: &AgentDesk) -> &'static str {
     if desk.engine.config().web.secure_cookie {
         "; Secure"
