@@ -451,6 +451,13 @@ async fn a_telegram_buyer_is_served_from_the_desk() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(seen, "the buyer's words on the desk");
+    // The transcript says which agent replied.
+    let page = amy.get(&format!("/desk/chat?buyer={id}&part=live")).await;
+    assert!(
+        page.body.contains("amy: Hi, Amy here. What happened?"),
+        "{}",
+        page.body
+    );
     // Closing thanks the buyer on Telegram and leaves them with the bot.
     let sent_before = fake.sent_count(chat);
     let close = amy

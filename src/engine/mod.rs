@@ -384,7 +384,13 @@ impl Engine {
         }
         if !reply.replies.is_empty() {
             let keep = self.config.session.transcript_turns;
-            session.record(speaker, &reply.replies.join("\n"), now.timestamp(), keep);
+            let said = reply.replies.join("\n");
+            // Agents read the transcript: which of them said it, as in a note.
+            let said = match (speaker, &session.owner) {
+                (Speaker::Agent, Owner::Agent { agent }) => format!("{agent}: {said}"),
+                _ => said,
+            };
+            session.record(speaker, &said, now.timestamp(), keep);
         }
         session.updated_at = now.timestamp();
         let commit = self.store.save(&session)?;
