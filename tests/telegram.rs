@@ -181,6 +181,10 @@ async fn handoff_relay_note_and_done() {
     let running = run(&fake, engine.clone()).await;
 
     fake.private_text(5005, "转人工");
+    // Once the card is up, later lines are relayed (before it, the card
+    // would quote them instead: see group.rs).
+    fake.wait_for("the card", |f| !f.sent_to(GROUP).is_empty())
+        .await;
     fake.private_text(5005, "我付款的时候一直提示错误");
     fake.private_photo(5005);
     fake.private_text(5005, "在吗？");
