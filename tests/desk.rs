@@ -649,3 +649,28 @@ async fn a_one_time_link_signs_an_agent_in_once() {
     assert_eq!(answer.status, 403);
     assert!(!cross_site.cookies.contains_key("pn_desk"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buyers_who_waited_before_the_desk_started_are_in_its_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, db) = common::web_engine(dir.path(), common::desk_config(&["amy"]));
+    let engine = Arc::new(engine);
+    // Handed over while no desk ran (a restart, say): found by the scan.
+    waiting_buyer(&engine, "web:0f0f", "I need a real person please").await;
+    let with_bot = UserId::parse("web:1010").unwrap();
+    engine
+        .handle(&with_bot, "my card was declined", chrono::Utc::now())
+        .await
+        .unwrap();
+    let ((addr, _stop, _server), _) =
+        common::chat_and_desk(engine.clone(), &db, dir.path(), Vec::new()).await;
+    let (mut amy, _) = Client::signed_in(addr, "amy").await;
+    let queue = amy.get("/desk?part=live").await;
+    assert!(
+        queue.body.contains("data-buyer=\"web:0f0f\""),
+        "{}",
+        queue.body
+    );
+    assert!(!queue.body.contains("web:1010"));
+    assert!(queue.body.contains("data-waiting=\"1\""));
+}
