@@ -168,6 +168,7 @@ pub const ENGINE_KEYS: &[&str] = &[
     "ack-idle",
     "remind-confirmed",
     "fact-noted",
+    "contact-noted",
     "understood",
     "reminders-off-again",
     "handoff-claimed",

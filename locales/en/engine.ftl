@@ -220,3 +220,4 @@ web-open = Need help paying? Chat with us
 web-close = Close the chat
 web-identity-invalid = We could not confirm your shop account on this page, so your orders are not shown here. You can still ask anything.
 agent-web-words-only = This buyer is on the web chat, which shows words only: please describe the file in words.
+contact-noted = Thanks, I've noted your number { $contact }.

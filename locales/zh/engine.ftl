@@ -216,3 +216,4 @@ web-open = 付款遇到问题？联系我们
 web-close = 关闭对话
 web-identity-invalid = 这个页面没能确认您的店铺账号，所以这里不显示您的订单。您仍然可以随时提问。
 agent-web-words-only = 这位买家在网页聊天里，只能看到文字：请用文字说明文件内容。
+contact-noted = 好的，已记下您的号码 { $contact }。

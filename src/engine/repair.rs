@@ -52,9 +52,34 @@ static NOT_PAID: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A number named as a contact.
 static PHONE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"电话|手机|号码|联系方式|(?-u:\b)(phone|number|tel|mobile|cell|contact)(?-u:\b)")
+    Regex::new(r"电话|手机|号码|联系方式|(?-u:\b)(phone|number|tel|mobile|cell|contact|(call|text|reach) me)(?-u:\b)")
         .expect("valid")
 });
+
+/// What a message told about the buyer.
+#[derive(Default)]
+struct Told {
+    /// When they will pay.
+    when: bool,
+    /// A number to reach them at.
+    contact: bool,
+}
+
+/// The number and the words around it in "my phone number is 138…",
+/// "you can call me at …", "我的手机号是…".
+static CONTACT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\+?\d[\d\s()-]{5,}\d|电话|手机号?|号码|联系方式|我的|我|是|打|联系|可以|这个|哦|呢|吧|",
+        r"(?-u:\b)(my|mine|it|its|it's|is|the|phone|number|tel|mobile|cell|contact|you|can|call|",
+        r"text|reach|me|at|on|here|this|here's|heres)(?-u:\b)|[\s\p{P}]"
+    ))
+    .expect("valid")
+});
+
+/// Whether `text` (normalized) says a contact number and nothing else.
+fn only_a_contact(text: &str) -> bool {
+    CONTACT_ONLY.replace_all(text, "").chars().count() < 2
+}
 
 /// A time in the past, or how long something has gone on.
 static PAST: LazyLock<Regex> = LazyLock::new(|| {
@@ -186,12 +211,25 @@ impl Engine {
             return true;
         }
         let question = self.content.questions.find(&t.normalized);
-        let told_when = self.keep_facts(t, p, question.is_some());
-        let asked_when = self
+        let told = self.keep_facts(t, p, question.is_some());
+        let asked = self
             .pending_slot(t.session)
             .and_then(|s| self.content.flows.slots.get(s))
-            .is_some_and(|s| s.kind == SlotKind::Time);
-        if told_when && question.is_none() && !asked_when {
+            .map(|s| s.kind);
+        if told.contact
+            && question.is_none()
+            && asked != Some(SlotKind::Phone)
+            && p.intent != Intent::HumanAgent
+            && only_a_contact(&t.normalized)
+        {
+            // "my phone number is 138…" said out of turn: kept, said so,
+            // and the pending question stands (the number is no blocker).
+            // "Call me at 138…" read as asking for a person goes on to that.
+            t.say("contact-noted");
+            self.repeat_question(t);
+            return true;
+        }
+        if told.when && question.is_none() && asked != Some(SlotKind::Time) {
             // "in ten minutes" after "I'll pay", "晚上八点到家再付" in the
             // middle of a tutorial: the buyer will pay then; say so.
             self.start(t, Intent::WillPay);
@@ -257,10 +295,9 @@ impl Engine {
     }
 
     /// Keeps what the buyer says about themselves, whatever is pending.
-    /// True when they said when they will pay.
-    fn keep_facts(&self, t: &mut Turn<'_>, p: &Prediction, asks: bool) -> bool {
+    fn keep_facts(&self, t: &mut Turn<'_>, p: &Prediction, asks: bool) -> Told {
         let lexicon = self.classifier.lexicon();
-        let mut told_when = false;
+        let mut told = Told::default();
         for slot in self.content.flows.slots.values() {
             if slot.negatable {
                 let (has, lacks) = self.split_lacking(slot, &t.normalized);
@@ -306,11 +343,12 @@ impl Engine {
                 _ => false,
             };
             if keep && let Some(value) = self.slot_value(slot, t) {
-                told_when |= slot.kind == SlotKind::Time;
+                told.when |= slot.kind == SlotKind::Time;
+                told.contact |= slot.kind == SlotKind::Phone;
                 t.session.slots.insert(slot.name.clone(), value);
             }
         }
-        told_when
+        told
     }
 
     /// The slot the pending question fills, if a dialog asked one.

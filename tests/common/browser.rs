@@ -5,14 +5,21 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// chromedriver, stopped when dropped.
+/// chromedriver, stopped when dropped with the browsers it started: they
+/// share its process group, so a test that fails before closing its
+/// session leaves no Chromium behind.
 pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.0.id()) {
+            // SAFETY: kill(2) on our own child's process group.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -31,6 +38,7 @@ pub async fn browser(lang: &str) -> (Driver, Client) {
     let port = free_port();
     let driver = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -71,13 +79,14 @@ pub async fn lines(client: &Client, from: &str) -> Vec<String> {
     texts
 }
 
-/// Waits (up to 10 s) until `ready` holds for the page.
+/// Waits (up to 30 s) until `ready` holds for the page.
 pub async fn until<F, Fut>(what: &str, client: &Client, ready: F)
 where
     F: Fn(Client) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    for _ in 0..200 {
+    // Generous: two browsers and the server share 2 cores in CI.
+    for _ in 0..600 {
         if ready(client.clone()).await {
             return;
         }
