@@ -25,10 +25,6 @@ struct Api {
 
 type Answer = (StatusCode, Json<Value>);
 
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 pub fn router(token: String, engine: Arc<Engine>) -> Router {
     Router::new()
         .route("/events", post(events))
@@ -42,7 +38,7 @@ fn authorize(api: &Api, headers: &HeaderMap) -> Result<(), Answer> {
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|t| same(t.as_bytes(), api.token.as_bytes())) {
+    if given.is_some_and(|t| super::http::same_secret(t, &api.token)) {
         Ok(())
     } else {
         Err((

@@ -37,7 +37,6 @@ pub struct Handoff {
     pub blocker: Option<Intent>,
     /// The buyer's last words.
     pub last_words: String,
-    pub updated_at: i64,
 }
 
 impl Handoff {
@@ -64,7 +63,6 @@ impl Handoff {
                 .find(|t| t.from == Speaker::Buyer)
                 .map(|t| t.text.clone())
                 .unwrap_or_default(),
-            updated_at: session.updated_at,
         }
     }
 }
@@ -116,6 +114,15 @@ impl Handoffs {
         drop(index);
         let _ = self.changes.send(session.user.clone());
     }
+}
+
+/// The bot answers the buyer again, who is told so with `farewell`.
+pub(super) fn back_to_bot(t: &mut super::Turn<'_>, farewell: &str) {
+    t.session.owner = Owner::Bot;
+    t.session.state = DialogState::Idle;
+    t.session.misses = 0;
+    t.say(farewell);
+    t.intent = Intent::Greeting;
 }
 
 /// The agent other than `agent` who holds the buyer, if one does.
@@ -232,14 +239,9 @@ impl Engine {
         let mut held_by = None;
         let (reply, commit) = self.with_session(buyer, now, |_, t| {
             held_by = held_by_another(&t.session.owner, agent);
-            if held_by.is_some() || t.session.with_bot() {
-                return;
+            if held_by.is_none() && !t.session.with_bot() {
+                back_to_bot(t, farewell);
             }
-            t.session.owner = Owner::Bot;
-            t.session.state = DialogState::Idle;
-            t.session.misses = 0;
-            t.say(farewell);
-            t.intent = Intent::Greeting;
         })?;
         wait_durable(&*self.store, commit).await?;
         Ok(match held_by {

@@ -185,9 +185,11 @@ impl Engine {
     /// The line that tells agents a buyer's words reach them late (the
     /// group's rate limit held them `minutes`).
     pub fn relay_late_note(&self, lang: Lang, minutes: u64) -> String {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("minutes", minutes);
-        self.content.locales.text(lang, "agent-relay-late", &args)
+        self.text_with(
+            lang,
+            "agent-relay-late",
+            &[("minutes", &minutes.to_string())],
+        )
     }
 
     /// A text about `order` for the agents (not for its buyer).

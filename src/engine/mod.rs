@@ -261,13 +261,8 @@ impl Engine {
     /// Hands a session back to the bot (the agent is done). Returns what the
     /// buyer should be told.
     pub async fn release(&self, user: &UserId, now: DateTime<Utc>) -> Result<Reply, Error> {
-        let (reply, commit) = self.with_session(user, now, |_, t| {
-            t.session.owner = Owner::Bot;
-            t.session.state = DialogState::Idle;
-            t.session.misses = 0;
-            t.say("handoff-released");
-            t.intent = Intent::Greeting;
-        })?;
+        let (reply, commit) =
+            self.with_session(user, now, |_, t| desk::back_to_bot(t, "handoff-released"))?;
         wait_durable(&*self.store, commit).await?;
         Ok(reply)
     }

@@ -5,8 +5,9 @@
 
 use super::AgentDesk;
 use super::pages::conversation_page;
-use super::signin::{Agent, same};
+use super::signin::Agent;
 use crate::channels::desk::Voice;
+use crate::channels::http::same_secret;
 use crate::engine::{Claim, Reply};
 use crate::session::UserId;
 use axum::extract::{Form, State};
@@ -35,7 +36,7 @@ struct Checked {
 }
 
 fn check(desk: &AgentDesk, agent: Agent, form: Act) -> Result<Checked, Box<Response>> {
-    if !same(&agent.csrf, &form.csrf) {
+    if !same_secret(&agent.csrf, &form.csrf) {
         let said = desk.text(agent.lang, "desk-form-expired");
         return Err(Box::new((StatusCode::FORBIDDEN, said).into_response()));
     }

@@ -6,7 +6,8 @@
 
 use super::AgentDesk;
 use super::pages::{layout, respond};
-use super::signin::{Agent, same};
+use super::signin::Agent;
+use crate::channels::http::same_secret;
 use crate::engine::Phone;
 use crate::orders::{Order, Status};
 use crate::reminders::CallOutcome;
@@ -77,7 +78,7 @@ pub async fn outcome(
     agent: Agent,
     Form(form): Form<Outcome>,
 ) -> Response {
-    if !same(&agent.csrf, &form.csrf) {
+    if !same_secret(&agent.csrf, &form.csrf) {
         let said = desk.text(agent.lang, "desk-form-expired");
         return (StatusCode::FORBIDDEN, said).into_response();
     }

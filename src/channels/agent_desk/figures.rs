@@ -73,37 +73,36 @@ pub async fn plan(
     let engine = desk.engine.clone();
     let wanted = query.clone();
     // A plan reads every order: off the async workers.
-    let parts =
-        tokio::task::spawn_blocking(move || -> Result<(Vec<Part>, chrono_tz::Tz), String> {
-            let orders = engine.orders().ok_or("no order storage")?;
-            let states = engine.buyer_states().map_err(|e| e.to_string())?;
-            let tz = orders.timezone();
-            let keep = (wanted.page + 1) * PAGE;
-            let parts = orders
-                .plan(
-                    chrono::Utc::now(),
-                    &states,
-                    |part: &mut Part, order, decision| {
-                        part.summary.count(&decision);
-                        if wanted.keeps(order, &decision) {
-                            part.matched += 1;
-                            if part.rows.len() < keep {
-                                part.rows.push(Row {
-                                    order: order.id.clone(),
-                                    buyer: order.buyer.clone(),
-                                    amount: order.amount_text(),
-                                    decision: decision.describe(tz),
-                                });
-                            }
+    let parts = tokio::task::spawn_blocking(move || -> Result<Vec<Part>, String> {
+        let orders = engine.orders().ok_or("no order storage")?;
+        let states = engine.buyer_states().map_err(|e| e.to_string())?;
+        let tz = orders.timezone();
+        let keep = (wanted.page + 1) * PAGE;
+        let parts = orders
+            .plan(
+                chrono::Utc::now(),
+                &states,
+                |part: &mut Part, order, decision| {
+                    part.summary.count(&decision);
+                    if wanted.keeps(order, &decision) {
+                        part.matched += 1;
+                        if part.rows.len() < keep {
+                            part.rows.push(Row {
+                                order: order.id.clone(),
+                                buyer: order.buyer.clone(),
+                                amount: order.amount_text(),
+                                decision: decision.describe(tz),
+                            });
                         }
-                    },
-                )
-                .map_err(|e| e.to_string())?;
-            Ok((parts, tz))
-        })
-        .await
-        .unwrap_or_else(|e| Err(e.to_string()));
-    let (parts, _) = match parts {
+                    }
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(parts)
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    let parts = match parts {
         Ok(parts) => parts,
         Err(e) => {
             let body = html! { p.problem { (e) } };
@@ -204,10 +203,12 @@ pub async fn report(
         days => (now - chrono::Duration::days(i64::from(days))).timestamp(),
     };
     let built = tokio::task::spawn_blocking(move || engine.report(since)).await;
-    let report = match built {
-        Ok(Ok(report)) => report,
-        Ok(Err(e)) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
-        Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
+    let report = match built
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+    {
+        Ok(report) => report,
+        Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     };
     let period = match query.days {
         0 => "at any time".to_string(),

@@ -9,8 +9,9 @@
 //! in once: the link's nonce is claimed in the store, durably, first use
 //! wins, so not even a restart lets it be used again.
 
-use super::signin::{Agent, cookie, same};
+use super::signin::Agent;
 use super::{AgentDesk, pages};
+use crate::channels::http::{cookie, same_secret};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -83,7 +84,7 @@ impl AgentDesk {
         let store = self.engine.store();
         let (holder, commit) = store.claim("desk-link", &link.nonce, session)?;
         crate::store::wait_durable(store, commit).await?;
-        Ok(same(&holder, session))
+        Ok(same_secret(&holder, session))
     }
 
     /// The agent a valid link names, if the config lists them.
@@ -97,7 +98,7 @@ impl AgentDesk {
 
 /// Whether the request carries the link page's own form cookie.
 pub(super) fn form_matches(headers: &axum::http::HeaderMap, form: &str) -> bool {
-    cookie(headers, super::signin::FORM_COOKIE).is_some_and(|c| same(c, form))
+    cookie(headers, super::signin::FORM_COOKIE).is_some_and(|c| same_secret(c, form))
 }
 
 /// The page a link opens: one button, or why the link cannot be used.

@@ -6,6 +6,7 @@
 
 use super::AgentDesk;
 use super::signin::Agent;
+use crate::channels::web::display_name;
 use crate::engine::{Handoff, Phone};
 use crate::lang::Lang;
 use crate::session::{Owner, Session, Speaker, UserId};
@@ -152,7 +153,7 @@ fn queue_live(desk: &AgentDesk, agent: &Agent, list: &[Handoff]) -> Markup {
                     tbody {
                         @for h in &waiting {
                             tr.waiting.late[late(h)] data-buyer=(h.buyer.as_str()) {
-                                td { a href=(chat_href(&h.buyer)) { (display_name(&h.buyer)) } }
+                                td { a href=(chat_href(&h.buyer)) { (display_name(h.buyer.as_str())) } }
                                 td { (h.lang.to_string()) }
                                 td { (t(channel_key(&h.buyer))) }
                                 td { (h.order.as_deref().unwrap_or("–")) }
@@ -178,7 +179,7 @@ fn queue_live(desk: &AgentDesk, agent: &Agent, list: &[Handoff]) -> Markup {
                     tbody {
                         @for h in &serving {
                             tr data-buyer=(h.buyer.as_str()) {
-                                td { a href=(chat_href(&h.buyer)) { (display_name(&h.buyer)) } }
+                                td { a href=(chat_href(&h.buyer)) { (display_name(h.buyer.as_str())) } }
                                 td { (h.agent.as_deref().unwrap_or("")) }
                                 td { (t(channel_key(&h.buyer))) }
                                 td { (h.order.as_deref().unwrap_or("–")) }
@@ -281,7 +282,7 @@ pub(super) fn conversation_page(
 fn conversation_live(desk: &AgentDesk, agent: &Agent, session: &Session) -> Markup {
     let lang = agent.lang;
     let t = |key: &str| desk.text(lang, key);
-    let name = display_name(&session.user);
+    let name = display_name(session.user.as_str());
     html! {
         div.live.chat {
             h1 { (name) }
@@ -355,15 +356,6 @@ fn channel_key(buyer: &UserId) -> &'static str {
         "desk-channel-telegram"
     } else {
         "desk-channel-web"
-    }
-}
-
-/// How a buyer is named on the desk: an anonymous web visitor by the start
-/// of their random id, anyone else by their id.
-pub(super) fn display_name(buyer: &UserId) -> String {
-    match buyer.as_str().strip_prefix(crate::channels::web::PREFIX) {
-        Some(random) => format!("web {}", random.get(..6).unwrap_or(random)),
-        None => buyer.as_str().to_string(),
     }
 }
 

@@ -8,6 +8,7 @@
 //! which costs them one sign-in and keeps no secret on disk.
 
 use super::{AgentDesk, pages};
+use crate::channels::http::{cookie, same_secret};
 use crate::config;
 use crate::lang::Lang;
 use argon2::Argon2;
@@ -17,7 +18,6 @@ use axum::extract::{Extension, Form, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use hmac::Mac;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -169,28 +169,6 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value)
-}
-
-/// Compares secrets in time independent of where they differ.
-pub(super) fn same(a: &str, b: &str) -> bool {
-    let key = b"paynudge desk compare";
-    let tag = |s: &str| {
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
-        mac.update(s.as_bytes());
-        mac.finalize().into_bytes()
-    };
-    tag(a) == tag(b)
-}
-
 /// An argon2id hash of `password`, as the config's `password_hash`.
 pub fn hash_password(password: &str) -> Result<String, crate::Error> {
     let mut salt = [0u8; 16];
@@ -274,7 +252,7 @@ pub async fn sign_in(
 ) -> Response {
     let lang = desk.engine.config().shop.default_lang;
     let text = |key: &str| desk.text(lang, key);
-    if !cookie(&headers, FORM_COOKIE).is_some_and(|c| same(c, &form.form)) {
+    if !cookie(&headers, FORM_COOKIE).is_some_and(|c| same_secret(c, &form.form)) {
         return signin_page(
             &desk,
             lang,
@@ -412,7 +390,7 @@ pub async fn sign_out(
     Form(form): Form<Csrf>,
 ) -> Response {
     if let Some(agent) = desk.sessions.agent(&headers) {
-        if !same(&agent.csrf, &form.csrf) {
+        if !same_secret(&agent.csrf, &form.csrf) {
             return (
                 StatusCode::FORBIDDEN,
                 desk.text(agent.lang, "desk-form-expired"),

@@ -43,7 +43,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
@@ -145,13 +145,14 @@ impl Web {
         }
         Ok(())
     }
+}
 
-    /// The name agents see for a web buyer.
-    fn display_name(chat: &str) -> String {
-        match chat.strip_prefix(PREFIX) {
-            Some(random) => format!("web {}", random.get(..6).unwrap_or(random)),
-            None => chat.to_string(),
-        }
+/// The name agents see for a web buyer: an anonymous visitor by the start
+/// of their random id, anyone else by their id.
+pub fn display_name(chat: &str) -> String {
+    match chat.strip_prefix(PREFIX) {
+        Some(random) => format!("web {}", random.get(..6).unwrap_or(random)),
+        None => chat.to_string(),
     }
 }
 
@@ -204,14 +205,7 @@ async fn ready(State(web): State<Arc<Web>>) -> (StatusCode, &'static str) {
 /// `X-Paynudge` header, or `v` for the event stream), else the cookie.
 fn chat_of(web: &Web, headers: &HeaderMap, token: Option<&str>) -> Option<String> {
     let header = headers.get("x-paynudge").and_then(|v| v.to_str().ok());
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value);
+    let cookie = crate::channels::http::cookie(headers, COOKIE);
     [token, header, cookie]
         .into_iter()
         .flatten()

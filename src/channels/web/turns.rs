@@ -4,7 +4,9 @@
 //! the log, durably, then shows them on every open page of the chat.
 
 use super::page::language;
-use super::{Line, MAX_IMAGE_BYTES, MAX_TEXT_CHARS, PREFIX, Web, address_of, chat_of, error};
+use super::{
+    Line, MAX_IMAGE_BYTES, MAX_TEXT_CHARS, PREFIX, Web, address_of, chat_of, display_name, error,
+};
 use crate::channels::desk;
 use crate::engine::Reply;
 use crate::lang::Lang;
@@ -134,7 +136,7 @@ pub async fn send(
         return failed(&web, lang, &e);
     }
     if let (Some(desk), Some(text)) = (web.desk.get(), &said) {
-        desk::after_turn(&**desk, &user, &Web::display_name(&chat), text, &reply);
+        desk::after_turn(&**desk, &user, &display_name(&chat), text, &reply);
     }
     Json(json!({ "seq": lines.last().map_or(0, |l| l.seq) })).into_response()
 }
@@ -222,7 +224,7 @@ pub async fn upload(
         return failed(&web, lang, &e);
     }
     if let (Some(desk), true) = (web.desk.get(), reply.handoff) {
-        desk.relay_image(&user, &Web::display_name(&chat), &file);
+        desk.relay_image(&user, &display_name(&chat), &file);
     }
     Json(json!({ "seq": lines.last().map_or(0, |l| l.seq) })).into_response()
 }
